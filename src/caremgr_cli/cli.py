@@ -1,0 +1,231 @@
+"""The Typer app: options, wiring and exit codes. The core is imported inside each command,
+so that `--version` and shell completion do not pay for pydantic, yaml or rich."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .errors import ExitCode, UserError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .models import Catalog, Role
+
+
+class _Group(TyperGroup):
+    """Turns user errors into their messages and exit codes, and bugs into a report request."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as error:
+            for line in error.lines:
+                typer.echo(line, err=True)
+            raise typer.Exit(error.code) from None
+        except KeyboardInterrupt:
+            typer.echo("cancelled", err=True)
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except Exception as error:
+            if isinstance(error, (typer.Exit, typer.Abort)) or hasattr(error, "exit_code"):
+                raise
+            typer.echo("".join(traceback.format_exception(error)), err=True, nl=False)
+            typer.echo(
+                f"caremgr {__version__} hit a bug (not your mistake). Please report it with the "
+                "command you ran and the traceback above.",
+                err=True,
+            )
+            raise typer.Exit(ExitCode.BUG) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="caremgr",
+    help="Case manager or care manager? Compare the two careers and their credentials.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"caremgr {__version__}")
+        raise typer.Exit()
+
+
+RolesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--roles",
+        envvar="CAREMGR_ROLES",
+        help="Roles file to use instead of the packaged one.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    roles: RolesOption = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_show_version, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Case manager or care manager? Compare the two careers and their credentials."""
+    ctx.obj = {"roles": roles}
+
+
+def _catalog(ctx: typer.Context) -> Catalog:
+    from .loading import load_catalog
+
+    return load_catalog(ctx.obj["roles"] if ctx.obj else None)
+
+
+def _stdout() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False)
+
+
+def _print_json(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _resolve_roles(catalog: Catalog, names: list[str]) -> list[Role]:
+    """Role names as the user typed them -> roles, or a usage error naming the valid ones."""
+    resolved: list[Role] = []
+    for name in names:
+        role_id = catalog.role_names.get(name.lower())
+        if role_id is None:
+            close = difflib.get_close_matches(name.lower(), list(catalog.role_names), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            valid = "; ".join(f"{r.id} ({', '.join(r.aliases)})" if r.aliases else r.id for r in catalog.roles)
+            raise UserError([f"caremgr: unknown role '{name}'{hint}", f"valid roles: {valid}"], ExitCode.USAGE)
+        resolved.append(catalog.role(role_id))
+    return resolved
+
+
+def _complete_role(ctx: typer.Context, incomplete: str) -> list[str]:
+    from .loading import load_catalog
+
+    try:
+        catalog = load_catalog(ctx.find_root().params.get("roles"))
+    except UserError:
+        return []
+    return [name for name in catalog.role_names if name.startswith(incomplete.lower())]
+
+
+RoleArgument = Annotated[str, typer.Argument(help="A role id or alias.", autocompletion=_complete_role)]
+
+
+@app.command("roles")
+def roles_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List the roles: id, title and aliases."""
+    catalog = _catalog(ctx)
+    if as_json:
+        from .documents import dumps, role_summary
+
+        _print_json(dumps({"roles": [role_summary(role) for role in catalog.roles]}))
+        return
+    from .render import role_list
+
+    _stdout().print(role_list(catalog))
+
+
+@app.command("show")
+def show_command(ctx: typer.Context, role: RoleArgument, as_json: JsonOption = False) -> None:
+    """Show one role in full, with its credentials and sources."""
+    catalog = _catalog(ctx)
+    (chosen,) = _resolve_roles(catalog, [role])
+    if as_json:
+        from .documents import dumps, role_document
+
+        _print_json(dumps({"role": role_document(catalog, chosen)}))
+        return
+    from .render import print_role
+
+    print_role(_stdout(), catalog, chosen)
+
+
+@app.command("compare")
+def compare_command(
+    ctx: typer.Context,
+    roles: Annotated[
+        list[str] | None,
+        typer.Argument(help="Roles to compare, in column order (all when none).", autocompletion=_complete_role),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare roles side by side, topic by topic."""
+    catalog = _catalog(ctx)
+    chosen = _resolve_roles(catalog, roles) if roles else list(catalog.roles)
+    if as_json:
+        from .documents import dumps, role_document
+
+        _print_json(dumps({"roles": [role_document(catalog, role) for role in chosen]}))
+        return
+    from .render import print_compare
+
+    print_compare(_stdout(), catalog, chosen)
+
+
+@app.command("validate")
+def validate_command(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Roles file to check (default: --roles, else the packaged one).", show_default=False),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a roles file and report every problem with its line."""
+    from .documents import dumps
+    from .loading import DocumentError, default_roles_path, load_catalog
+
+    target = path or (ctx.obj["roles"] if ctx.obj else None) or default_roles_path()
+    try:
+        catalog = load_catalog(target)
+    except DocumentError as error:
+        if as_json:
+            _print_json(dumps({"ok": False, "path": str(target), "problems": [p.as_dict() for p in error.problems]}))
+        raise
+    counts = {
+        "roles": len(catalog.roles),
+        "credentials": len(catalog.credentials),
+        "sources": len(catalog.sources),
+        "corrections": len(catalog.corrections),
+    }
+    if as_json:
+        _print_json(dumps({"ok": True, "path": str(target), "counts": counts}))
+        return
+    summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+    typer.echo(f"ok: {target}: {summary}")
+
+
+class SchemaName(str, Enum):
+    roles = "roles"
+
+
+@app.command("schema")
+def schema_command(name: Annotated[SchemaName, typer.Argument(help="Which document.")]) -> None:
+    """Print the JSON Schema of a document caremgr reads or writes."""
+    import json
+
+    from .models import Catalog
+
+    models = {SchemaName.roles: Catalog}
+    _print_json(json.dumps(models[name].model_json_schema(), indent=2))

@@ -1,0 +1,41 @@
+"""The JSON documents caremgr prints with --json: plain dicts, versioned, deterministic."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .models import Catalog, Role
+
+SCHEMA_VERSION = 1
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps({"schema_version": SCHEMA_VERSION, **document}, indent=2, ensure_ascii=False)
+
+
+def role_summary(role: Role) -> dict[str, Any]:
+    return {"id": role.id, "title": role.title, "aliases": list(role.aliases)}
+
+
+def role_document(catalog: Catalog, role: Role) -> dict[str, Any]:
+    """A role with its credentials, corrections and every source they cite, in full."""
+    credentials = [catalog.credential(credential_id) for credential_id in role.credentials]
+    wanted = set(role.corrections) | {ref for c in credentials for ref in c.corrections}
+    corrections = [c for c in catalog.corrections if c.id in wanted]
+    document = role.model_dump(mode="json")
+    document["settings"]["labels"] = [catalog.label("settings", s) for s in role.settings.ids]
+    document["skills"]["labels"] = [catalog.label("skills", s) for s in role.skills.ids]
+    if catalog.shared_skills:
+        document["shared_skills"] = {
+            "ids": list(catalog.shared_skills.skills),
+            "labels": [catalog.label("skills", s) for s in catalog.shared_skills.skills],
+            "sources": list(catalog.shared_skills.sources),
+        }
+    document["credentials"] = [c.model_dump(mode="json") for c in credentials]
+    document["corrections"] = [c.model_dump(mode="json") for c in corrections]
+    cited = catalog.cited_sources(role, *credentials, *corrections, *(
+        [catalog.shared_skills] if catalog.shared_skills else []
+    ))
+    document["sources"] = [s.model_dump(mode="json") for s in cited]
+    return document

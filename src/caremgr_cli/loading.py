@@ -1,0 +1,363 @@
+"""Text -> YAML -> models, or every problem as `file:line: key.path: message`.
+
+PyYAML's composer gives nodes with line numbers; we build plain Python values from them
+ourselves so that duplicate keys, unsafe tags and alias bombs are caught with a line each,
+then map each pydantic error's `loc` back to the node it came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import types
+import typing
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import UserError
+from .models import Catalog, Loc, find_reference_problems
+
+MAX_BYTES = 1_000_000
+# Values after aliases are expanded: far above any real file, far below a "billion laughs".
+MAX_VALUES = 100_000
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_YAML}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_TYPE_WORDS = {
+    str: "text", int: "a whole number", float: "a number", bool: "true or false",
+    type(None): "nothing (null)", list: "a list", dict: "a mapping",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+    line: int | None = None
+    key_path: str = ""
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.key_path}: {self.message}" if self.key_path else f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "key_path": self.key_path, "message": self.message}
+
+
+class DocumentError(UserError):
+    """A file or document with one or more problems, all reported at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__([str(problem) for problem in problems])
+        self.problems = problems
+
+
+def default_roles_path() -> Path:
+    """The catalog shipped in the wheel, or the checkout's data/roles.yaml when run from source."""
+    packaged = resources.files("caremgr_cli") / "data" / "roles.yaml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "data" / "roles.yaml"
+
+
+def read_text(path: Path | str) -> tuple[str, str]:
+    """Return (display name, text) of a file, or of stdin for '-'."""
+    if str(path) == "-":
+        name = "<stdin>"
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    else:
+        name = str(path)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+        except FileNotFoundError:
+            raise DocumentError([Problem(name, "no such file")]) from None
+        except IsADirectoryError:
+            raise DocumentError([Problem(name, "is a folder, not a file")]) from None
+        except PermissionError:
+            raise DocumentError([Problem(name, "permission denied: cannot read it")]) from None
+        except OSError as error:
+            raise DocumentError([Problem(name, f"cannot read it: {error.strerror or error}")]) from None
+    if len(data) > MAX_BYTES:
+        raise DocumentError([Problem(name, f"is larger than the limit of {MAX_BYTES:,} bytes")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DocumentError([Problem(name, f"is not UTF-8 text (bad byte at offset {error.start})", line)]) from None
+    return name, text
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, yaml.Node]:
+    """Parse one YAML (or JSON) document into plain values and its node tree."""
+    if not text.strip():
+        raise DocumentError([Problem(name, "is empty")])
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader_class)
+    except yaml.MarkedYAMLError as error:
+        raise DocumentError([_syntax_problem(name, error)]) from None
+    except yaml.YAMLError as error:
+        raise DocumentError([Problem(name, f"YAML error: {error}")]) from None
+    if root is None:
+        raise DocumentError([Problem(name, "has no content (only comments?)")])
+    builder = _Builder(name)
+    if builder.count_values(root) > MAX_VALUES:
+        raise DocumentError([Problem(
+            name, f"expands to more than {MAX_VALUES:,} values through anchors and aliases", _line(root)
+        )])
+    value = builder.build(root)
+    if builder.problems:
+        raise DocumentError(builder.problems)
+    return value, root
+
+
+_SYNTAX_HINTS = {
+    "found character '\\t' that cannot start any token":
+        "a tab character; YAML indents with spaces only",
+    "mapping values are not allowed here":
+        "a ':' where YAML did not expect one (indentation, or text that needs quotes?)",
+    "found duplicate anchor": "the same anchor is defined twice",
+}
+
+
+def _syntax_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or "invalid YAML"
+    message = _SYNTAX_HINTS.get(problem, problem)
+    if error.context and problem not in _SYNTAX_HINTS:
+        message = f"{message} ({error.context})"
+    line = mark.line + 1 if mark is not None else None
+    column = f", column {mark.column + 1}" if mark is not None else ""
+    return Problem(name, f"YAML syntax: {message}{column}", line)
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+class _Builder:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+        self.constructor = yaml.SafeLoader("")
+        self.built: dict[int, Any] = {}
+
+    def count_values(self, root: yaml.Node) -> int:
+        """Size of the document with aliases expanded, counted without expanding them."""
+        sizes: dict[int, int] = {}
+        on_path: set[int] = set()
+
+        def size(node: yaml.Node) -> int:
+            key = id(node)
+            if key in sizes:
+                return sizes[key]
+            if key in on_path:
+                self.problems.append(Problem(self.name, "an alias refers to its own anchor", _line(node)))
+                return MAX_VALUES + 1
+            on_path.add(key)
+            total = 1
+            if isinstance(node, yaml.SequenceNode):
+                total += sum(size(child) for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                total += sum(size(k) + size(v) for k, v in node.value)
+            on_path.discard(key)
+            sizes[key] = min(total, MAX_VALUES + 1)
+            return sizes[key]
+
+        return size(root)
+
+    def build(self, node: yaml.Node) -> Any:
+        if id(node) in self.built:
+            return self.built[id(node)]
+        value: Any
+        if isinstance(node, yaml.ScalarNode):
+            value = self._scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, f"{_YAML}seq")
+            value = [self.build(child) for child in node.value]
+        else:
+            self._check_tag(node, f"{_YAML}map")
+            value = self._mapping(node)
+        self.built[id(node)] = value
+        return value
+
+    def _check_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            self.problems.append(Problem(self.name, f"tag '{node.tag}' is not allowed", _line(node)))
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            self.problems.append(Problem(self.name, f"tag '{node.tag}' is not allowed", _line(node)))
+            return node.value
+        try:
+            return self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError) as error:
+            self.problems.append(Problem(self.name, f"cannot read value {node.value!r}: {error}", _line(node)))
+            return node.value
+
+    def _mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                self.problems.append(Problem(self.name, "a key must be plain text", _line(key_node)))
+                continue
+            if key in result:
+                self.problems.append(Problem(
+                    self.name,
+                    f"duplicate key '{key}' (first at line {first_line[key]})",
+                    _line(key_node),
+                ))
+                continue
+            first_line[key] = _line(key_node)
+            result[key] = self.build(value_node)
+        return result
+
+
+# --- pydantic errors -> problems ---------------------------------------------------------
+
+
+def format_key_path(loc: Loc) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def locate(root: yaml.Node, loc: Loc) -> int:
+    """The line of the node at `loc`, or of its nearest existing parent."""
+    node, line = root, _line(root)
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                break
+            line, node = _line(match[0]), match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = _line(node)
+        else:
+            break
+    return line
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated, Optional and containers down to the model a location refers to."""
+    while True:
+        origin = typing.get_origin(annotation)
+        args = typing.get_args(annotation)
+        if origin is typing.Annotated:
+            annotation = args[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next((a for a in args if a is not type(None)), args[0])
+        elif origin in (tuple, list):
+            annotation = args[0]
+        elif origin is dict:
+            annotation = args[1]
+        else:
+            return annotation
+
+
+def _allowed_fields(model: type[BaseModel], loc: Loc) -> list[str]:
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        current = current.model_fields[part].annotation
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _type_word(value: Any) -> str:
+    return _TYPE_WORDS.get(type(value), type(value).__name__)
+
+
+def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
+    """Pydantic's wording rewritten as a plain sentence for a person editing a file."""
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    loc = tuple(error["loc"])
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else (f" (allowed: {', '.join(allowed)})" if allowed else "")
+        return f"unknown field '{loc[-1]}'{hint}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}, not {value!r}"
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") in (r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",):
+            return f"{value!r} is not a valid id (lower-case letters, digits, '-' or '_')"
+        return f"{value!r} does not have the expected form"
+    expected = {
+        "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+        "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+        "bool_type": "true or false", "bool_parsing": "true or false", "tuple_type": "a list",
+        "list_type": "a list", "model_type": "a mapping of fields", "dict_type": "a mapping",
+        "model_attributes_type": "a mapping of fields", "date_type": "a date", "date_parsing": "a date",
+    }.get(kind)
+    if expected:
+        return f"expected {expected}, got {_type_word(value)} ({value!r})"[:200]
+    bounds = {
+        "greater_than_equal": ("must be at least", "ge"), "greater_than": ("must be more than", "gt"),
+        "less_than_equal": ("must be at most", "le"), "less_than": ("must be less than", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"{words} {ctx.get(key)}, not {value!r}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"has more than the limit of {ctx.get('max_length')} items"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is longer than the limit of {ctx.get('max_length')} characters"
+    if kind == "finite_number":
+        return f"must be a finite number, not {value!r}"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def validate_document(data: Any, root: yaml.Node, name: str, model: type[ModelT]) -> ModelT:
+    """Validate plain values against a model, reporting every error at its line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            Problem(name, describe_error(detail, model), locate(root, tuple(detail["loc"])),
+                    format_key_path(tuple(detail["loc"])))
+            for detail in error.errors(include_url=False)
+        ]
+        raise DocumentError(problems) from None
+
+
+def load_catalog(path: Path | str | None = None) -> Catalog:
+    """Read, parse and validate a roles file, with every reference checked."""
+    name, text = read_text(path if path is not None else default_roles_path())
+    data, root = parse_yaml(text, name)
+    if not isinstance(data, dict):
+        raise DocumentError([Problem(name, f"must be a mapping of fields, not {_type_word(data)}", _line(root))])
+    catalog = validate_document(data, root, name, Catalog)
+    problems = [
+        Problem(name, message, locate(root, loc), format_key_path(loc))
+        for loc, message in find_reference_problems(catalog)
+    ]
+    if problems:
+        raise DocumentError(problems)
+    return catalog

@@ -1,0 +1,275 @@
+"""Rich tables and text for people. Text from data is always shown literally."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from .models import Catalog, Condition, Credential, Pay, Role, Route, Source
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Data may hold terminal control sequences; show them as visible escapes, never run them."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def literal(text: str, style: str = "") -> Text:
+    return Text(clean(text), style=style)
+
+
+class SourceIndex:
+    """Numbers sources in order of first citation, for [n] markers and a list below."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.order: list[str] = []
+
+    def mark(self, source_ids: Iterable[str]) -> str:
+        numbers = []
+        for source_id in source_ids:
+            if source_id not in self.order:
+                self.order.append(source_id)
+            numbers.append(str(self.order.index(source_id) + 1))
+        return f" [{','.join(numbers)}]" if numbers else ""
+
+    def sources(self) -> list[Source]:
+        return [self.catalog.source(source_id) for source_id in self.order]
+
+
+def describe_source(source: Source) -> str:
+    address = source.url or "address not recorded"
+    kind = {"secondary": ", secondary source", "seed": ", the seed article"}.get(source.kind, "")
+    return f"{source.title}. {address} (as of {describe_as_of(source.as_of)}{kind})"
+
+
+def describe_pay(pay: Pay) -> str:
+    period = "a year" if pay.period == "year" else "an hour"
+    when = f", {describe_as_of(pay.as_of)}" if pay.as_of else ", undated"
+    note = f" {pay.note}" if pay.note else ""
+    return f"${pay.amount:,} {period}: {pay.label}{when}.{note}"
+
+
+def describe_condition(catalog: Catalog, condition: Condition) -> str:
+    """One plain-English line for one rule condition."""
+    if condition.license:
+        return " or ".join(catalog.label("licenses", ref) for ref in condition.license.any_of)
+    if condition.certification:
+        return " or ".join(catalog.label("certifications", ref) for ref in condition.certification.any_of)
+    if condition.employment:
+        kinds = " or ".join(catalog.label("employment_kinds", ref) for ref in condition.employment.any_of)
+        return f"working in {kinds} now"
+    if condition.education:
+        rule = condition.education
+        text = f"at least {_article(catalog.label('education_levels', rule.min_level))}"
+        if rule.field_group:
+            text += f" in {catalog.label('field_groups', rule.field_group)}"
+        if rule.field_experience:
+            text += " that included supervised field experience"
+        return text
+    if condition.experience:
+        rule = condition.experience
+        amount = f"{rule.months} months" if rule.months is not None else f"{rule.hours:,} hours"
+        within = f" within the last {rule.within_years} years" if rule.within_years else ""
+        return f"{amount} of {catalog.label('experience_kinds', rule.of)}{within}"
+    if condition.ce_hours:
+        within = f" within the last {condition.ce_hours.within_years} years" if condition.ce_hours.within_years else ""
+        return f"{condition.ce_hours.hours} hours of continuing education in case management{within}"
+    options = condition.any_of or ()
+    return "one of: " + "; or ".join(
+        " and ".join(describe_condition(catalog, c) for c in option.all_of) for option in options
+    )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_MONTHS = "January February March April May June July August September October November December".split()
+
+
+def describe_as_of(as_of: str) -> str:
+    """'2022-05' reads better as 'May 2022'; full dates and years stay as they are."""
+    parts = as_of.split("-")
+    return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) == 2 else as_of
+
+
+def _article(label: str) -> str:
+    return label if label.startswith(("no ", "a ", "an ")) else f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
+def _bullets(lines: Iterable[str]) -> Text:
+    return Text("\n").join(literal(f"• {line}") for line in lines)
+
+
+def _credential_brief(catalog: Catalog, credential: Credential, index: SourceIndex) -> Text:
+    status = "" if credential.confirmed else " (unconfirmed)"
+    head = literal(f"{credential.abbreviation}, {credential.body}{status}", "bold")
+    lines = [literal(f"{credential.summary}{index.mark(credential.sources)}")]
+    if len(credential.routes) > 1:
+        lines.append(literal("Routes, any one of:"))
+    lines += [literal(f"• {route.label}") for route in credential.routes]
+    return Text("\n").join([head, *lines])
+
+
+def compare_table(catalog: Catalog, roles: list[Role]) -> tuple[Table, SourceIndex]:
+    index = SourceIndex(catalog)
+    table = Table(box=box.SQUARE, show_lines=True, expand=False, pad_edge=True)
+    table.add_column("", style="bold", no_wrap=True)
+    for role in roles:
+        table.add_column(literal(role.title), ratio=1, overflow="fold")
+
+    shared = catalog.shared_skills
+
+    def row(topic: str, cells: list[RenderableType]) -> None:
+        table.add_row(topic, *cells)
+
+    row("Summary", [literal(r.summary.text + index.mark(r.summary.sources)) for r in roles])
+    row("Care style", [
+        literal(f"{r.care_style.value.capitalize()}: {r.care_style.text}{index.mark(r.care_style.sources)}")
+        for r in roles
+    ])
+    row("Duties", [_bullets(d.text + index.mark(d.sources) for d in r.duties) for r in roles])
+    row("Work settings", [
+        literal(
+            f"{r.work_setting.text}{index.mark(r.work_setting.sources)} "
+            + _sentence(", ".join(catalog.label("settings", s) for s in r.settings.ids))
+            + "." + index.mark(r.settings.sources)
+        )
+        for r in roles
+    ])
+    row("Education", [_education(r, index) for r in roles])
+    row("License", [literal(r.license.text + index.mark(r.license.sources)) for r in roles])
+    row("Experience", [literal(r.experience.text + index.mark(r.experience.sources)) for r in roles])
+    row("Credentials", [
+        Text("\n\n").join([_credential_brief(catalog, catalog.credential(c), index) for c in r.credentials])
+        or literal("none")
+        for r in roles
+    ])
+    row("Pay", [_bullets(describe_pay(p) + index.mark(p.sources) for p in r.pay) or literal("no figures") for r in roles])
+    row("Skills", [
+        _bullets(
+            [_sentence(", ".join(catalog.label("skills", s) for s in r.skills.ids)) + index.mark(r.skills.sources)]
+            + ([
+                "Both roles: " + ", ".join(catalog.label("skills", s) for s in shared.skills)
+                + index.mark(shared.sources)
+            ] if shared else [])
+        )
+        for r in roles
+    ])
+    return table, index
+
+
+def _education(role: Role, index: SourceIndex) -> Text:
+    lines = [role.education.minimum.text + index.mark(role.education.minimum.sources)]
+    if role.education.preferred:
+        lines.append(role.education.preferred.text + index.mark(role.education.preferred.sources))
+    if role.education.note:
+        lines.append(role.education.note + index.mark(role.education.note_sources))
+    return _bullets(lines)
+
+
+def sources_list(index: SourceIndex) -> Text:
+    lines = [literal("Sources", "bold")]
+    lines += [literal(f"[{n}] {describe_source(s)}") for n, s in enumerate(index.sources(), start=1)]
+    return Text("\n").join(lines)
+
+
+def print_compare(console: Console, catalog: Catalog, roles: list[Role]) -> None:
+    table, index = compare_table(catalog, roles)
+    console.print(table)
+    console.print(sources_list(index))
+
+
+def role_list(catalog: Catalog) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title")
+    table.add_column("aliases")
+    for role in catalog.roles:
+        table.add_row(literal(role.id), literal(role.title), literal(", ".join(role.aliases)))
+    return table
+
+
+def _heading(text: str) -> Text:
+    return literal(text, "bold underline")
+
+
+def _route_lines(catalog: Catalog, route: Route, index: SourceIndex) -> list[Text]:
+    lines = [literal(f"• {route.label}{index.mark(route.sources)}", "bold")]
+    lines += [literal(f"    - {describe_condition(catalog, c)}") for c in route.all_of]
+    if route.note:
+        lines.append(literal(f"    {route.note}"))
+    return lines
+
+
+def credential_section(catalog: Catalog, credential: Credential, index: SourceIndex) -> Group:
+    title = f"{credential.abbreviation}: {credential.name}, by {credential.body}"
+    if credential.formerly:
+        title += f" (formerly {credential.formerly})"
+    parts: list[RenderableType] = [literal(title + index.mark(credential.sources), "bold")]
+    if not credential.confirmed and credential.note:
+        parts.append(literal(f"Unconfirmed: {credential.note}", "yellow"))
+    parts.append(literal(credential.summary))
+    full_time = credential.full_time
+    confirmed = "" if full_time.confirmed else " (assumed, unconfirmed)"
+    parts.append(literal(
+        f"Full-time means {full_time.hours_per_week:g} hours a week{confirmed}"
+        + (f": {full_time.note}" if full_time.note else "") + index.mark(full_time.sources)
+    ))
+    if credential.rules_note:
+        parts.append(literal(credential.rules_note + index.mark(credential.rules_note_sources)))
+    parts.append(literal("Routes, any one of:" if len(credential.routes) > 1 else "Route:"))
+    for route in credential.routes:
+        parts.extend(_route_lines(catalog, route, index))
+    if credential.exam:
+        parts.append(literal(f"Exam: {credential.exam.text}{index.mark(credential.exam.sources)}"))
+    if credential.renewal:
+        renewal = credential.renewal
+        parts.append(literal(f"Renewal: {renewal.text}{index.mark(renewal.sources)}"))
+    return Group(*parts)
+
+
+def print_role(console: Console, catalog: Catalog, role: Role) -> None:
+    index = SourceIndex(catalog)
+    names = ", ".join([*role.also_called, *role.aliases])
+    console.print(literal(f"{role.title} ({role.id})", "bold"))
+    if names:
+        console.print(literal(f"Also: {names}"))
+    sections: list[tuple[str, list[RenderableType]]] = [
+        ("Summary", [literal(role.summary.text + index.mark(role.summary.sources))]),
+        ("Care style", [literal(f"{role.care_style.value.capitalize()}: {role.care_style.text}"
+                                + index.mark(role.care_style.sources))]),
+        ("Duties", [_bullets(d.text + index.mark(d.sources) for d in role.duties)]),
+        ("Work settings", [literal(role.work_setting.text + index.mark(role.work_setting.sources)),
+                           _bullets(catalog.label("settings", s) for s in role.settings.ids)]),
+        ("Education", [_education(role, index)]),
+        ("License", [literal(role.license.text + index.mark(role.license.sources))]),
+        ("Experience", [literal(role.experience.text + index.mark(role.experience.sources))]),
+        ("Entry requirements, any one of" if len(role.entry) > 1 else "Entry requirements",
+         [line for route in role.entry for line in _route_lines(catalog, route, index)]),
+        ("Skills", [_bullets(catalog.label("skills", s) for s in role.skills.ids)]),
+        ("Pay", [_bullets(describe_pay(p) + index.mark(p.sources) for p in role.pay)]),
+        ("Credentials (all voluntary)", [
+            credential_section(catalog, catalog.credential(c), index) for c in role.credentials
+        ]),
+    ]
+    corrections = [c for c in catalog.corrections if c.id in role.corrections]
+    if corrections:
+        sections.append(("Where the seed article is wrong", [
+            _bullets(f"It says: {c.seed_says} In fact: {c.correct}{index.mark(c.sources)}" for c in corrections)
+        ]))
+    for heading, body in sections:
+        console.print()
+        console.print(_heading(heading))
+        for part in body:
+            console.print(Padding(part, (0, 0, 0, 2), expand=False))
+    console.print()
+    console.print(sources_list(index))
