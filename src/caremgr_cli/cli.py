@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 class _Group(TyperGroup):
     """Turns user errors into their messages and exit codes, and bugs into a report request."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # click's Context; typer does not re-export it
         try:
             return super().invoke(ctx)
         except UserError as error:
@@ -80,7 +80,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 def main_options(
     ctx: typer.Context,
     roles: RolesOption = None,
-    version: Annotated[
+    _version: Annotated[
         bool,
         typer.Option("--version", is_eager=True, callback=_show_version, help="Show the version and exit."),
     ] = False,

@@ -34,8 +34,8 @@ def role_document(catalog: Catalog, role: Role) -> dict[str, Any]:
         }
     document["credentials"] = [c.model_dump(mode="json") for c in credentials]
     document["corrections"] = [c.model_dump(mode="json") for c in corrections]
-    cited = catalog.cited_sources(role, *credentials, *corrections, *(
-        [catalog.shared_skills] if catalog.shared_skills else []
-    ))
+    cited = catalog.cited_sources(
+        role, *credentials, *corrections, *([catalog.shared_skills] if catalog.shared_skills else [])
+    )
     document["sources"] = [s.model_dump(mode="json") for s in cited]
     return document

@@ -32,8 +32,13 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _TYPE_WORDS = {
-    str: "text", int: "a whole number", float: "a number", bool: "true or false",
-    type(None): "nothing (null)", list: "a list", dict: "a mapping",
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    type(None): "nothing (null)",
+    list: "a list",
+    dict: "a mapping",
 }
 
 
@@ -76,7 +81,7 @@ def read_text(path: Path | str) -> tuple[str, str]:
     else:
         name = str(path)
         try:
-            with open(path, "rb") as handle:
+            with Path(path).open("rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
         except FileNotFoundError:
             raise DocumentError([Problem(name, "no such file")]) from None
@@ -105,15 +110,28 @@ def parse_yaml(text: str, name: str) -> tuple[Any, yaml.Node]:
         root = yaml.compose(text, Loader=loader_class)
     except yaml.MarkedYAMLError as error:
         raise DocumentError([_syntax_problem(name, error)]) from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        raise DocumentError(
+            [
+                Problem(
+                    name,
+                    f"YAML syntax: control character U+{ord(character):04X} is not allowed; "
+                    "write it as an escape inside double quotes",
+                    line,
+                )
+            ]
+        ) from None
     except yaml.YAMLError as error:
         raise DocumentError([Problem(name, f"YAML error: {error}")]) from None
     if root is None:
         raise DocumentError([Problem(name, "has no content (only comments?)")])
     builder = _Builder(name)
     if builder.count_values(root) > MAX_VALUES:
-        raise DocumentError([Problem(
-            name, f"expands to more than {MAX_VALUES:,} values through anchors and aliases", _line(root)
-        )])
+        raise DocumentError(
+            [Problem(name, f"expands to more than {MAX_VALUES:,} values through anchors and aliases", _line(root))]
+        )
     value = builder.build(root)
     if builder.problems:
         raise DocumentError(builder.problems)
@@ -121,16 +139,17 @@ def parse_yaml(text: str, name: str) -> tuple[Any, yaml.Node]:
 
 
 _SYNTAX_HINTS = {
-    "found character '\\t' that cannot start any token":
-        "a tab character; YAML indents with spaces only",
-    "mapping values are not allowed here":
-        "a ':' where YAML did not expect one (indentation, or text that needs quotes?)",
+    "found character '\\t' that cannot start any token": "a tab character: YAML indents with spaces",
+    "mapping values are not allowed here": "a ':' where YAML did not expect one (indentation, or missing quotes?)",
     "found duplicate anchor": "the same anchor is defined twice",
+    "could not find expected ':'": "a key without its ':' (or a value that needs quotes)",
 }
 
 
 def _syntax_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
-    mark = error.problem_mark or error.context_mark
+    # For a key missing its ':' the scanner stops a line late; the key's own line is the context.
+    late = error.context == "while scanning a simple key" and error.context_mark is not None
+    mark = error.context_mark if late else (error.problem_mark or error.context_mark)
     problem = error.problem or "invalid YAML"
     message = _SYNTAX_HINTS.get(problem, problem)
     if error.context and problem not in _SYNTAX_HINTS:
@@ -185,6 +204,7 @@ class _Builder:
             self._check_tag(node, f"{_YAML}seq")
             value = [self.build(child) for child in node.value]
         else:
+            assert isinstance(node, yaml.MappingNode)  # compose makes only these three kinds
             self._check_tag(node, f"{_YAML}map")
             value = self._mapping(node)
         self.built[id(node)] = value
@@ -213,11 +233,13 @@ class _Builder:
                 self.problems.append(Problem(self.name, "a key must be plain text", _line(key_node)))
                 continue
             if key in result:
-                self.problems.append(Problem(
-                    self.name,
-                    f"duplicate key '{key}' (first at line {first_line[key]})",
-                    _line(key_node),
-                ))
+                self.problems.append(
+                    Problem(
+                        self.name,
+                        f"duplicate key '{key}' (first at line {first_line[key]})",
+                        _line(key_node),
+                    )
+                )
                 continue
             first_line[key] = _line(key_node)
             result[key] = self.build(value_node)
@@ -305,17 +327,29 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
             return f"{value!r} is not a valid id (lower-case letters, digits, '-' or '_')"
         return f"{value!r} does not have the expected form"
     expected = {
-        "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
-        "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
-        "bool_type": "true or false", "bool_parsing": "true or false", "tuple_type": "a list",
-        "list_type": "a list", "model_type": "a mapping of fields", "dict_type": "a mapping",
-        "model_attributes_type": "a mapping of fields", "date_type": "a date", "date_parsing": "a date",
+        "string_type": "text",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+        "int_from_float": "a whole number",
+        "float_type": "a number",
+        "float_parsing": "a number",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+        "tuple_type": "a list",
+        "list_type": "a list",
+        "model_type": "a mapping of fields",
+        "dict_type": "a mapping",
+        "model_attributes_type": "a mapping of fields",
+        "date_type": "a date",
+        "date_parsing": "a date",
     }.get(kind)
     if expected:
         return f"expected {expected}, got {_type_word(value)} ({value!r})"[:200]
     bounds = {
-        "greater_than_equal": ("must be at least", "ge"), "greater_than": ("must be more than", "gt"),
-        "less_than_equal": ("must be at most", "le"), "less_than": ("must be less than", "lt"),
+        "greater_than_equal": ("must be at least", "ge"),
+        "greater_than": ("must be more than", "gt"),
+        "less_than_equal": ("must be at most", "le"),
+        "less_than": ("must be less than", "lt"),
     }
     if kind in bounds:
         words, key = bounds[kind]
@@ -339,12 +373,30 @@ def validate_document(data: Any, root: yaml.Node, name: str, model: type[ModelT]
     try:
         return model.model_validate(data)
     except ValidationError as error:
+        details = error.errors(include_url=False)
         problems = [
-            Problem(name, describe_error(detail, model), locate(root, tuple(detail["loc"])),
-                    format_key_path(tuple(detail["loc"])))
-            for detail in error.errors(include_url=False)
+            Problem(
+                name,
+                describe_error(detail, model),
+                locate(root, tuple(detail["loc"])),
+                format_key_path(tuple(detail["loc"])),
+            )
+            for detail in details
+            if not _is_echo(detail, details)
         ]
-        raise DocumentError(problems) from None
+        raise DocumentError(sorted(problems, key=_by_line)) from None
+
+
+def _is_echo(detail: ErrorDetails, details: list[ErrorDetails]) -> bool:
+    """A list 'too short' only because one of its items failed adds nothing to that item's error."""
+    loc = tuple(detail["loc"])
+    return detail["type"] == "too_short" and any(
+        len(other["loc"]) > len(loc) and tuple(other["loc"][: len(loc)]) == loc for other in details
+    )
+
+
+def _by_line(problem: Problem) -> int:
+    return problem.line or 0
 
 
 def load_catalog(path: Path | str | None = None) -> Catalog:
@@ -359,5 +411,5 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
         for loc, message in find_reference_problems(catalog)
     ]
     if problems:
-        raise DocumentError(problems)
+        raise DocumentError(sorted(problems, key=_by_line))
     return catalog

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -13,11 +14,36 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 AS_OF_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class RefTo:
+    """Field metadata: the value is an id (or ids) defined in another table of the catalog."""
+
+    table: str
+    kind: str
+
+
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Ids = tuple[Id, ...]
-SourceIds = Annotated[tuple[Id, ...], Field(min_length=1)]
-Loc = tuple[str | int, ...]
+
+NonEmpty = Field(min_length=1)
+SourceIds = Annotated[Ids, NonEmpty, RefTo("sources", "source id")]
+OptionalSources = Annotated[Ids, RefTo("sources", "source id")]
+CorrectionIds = Annotated[Ids, RefTo("corrections", "correction id")]
+LevelId = Annotated[Id, RefTo("education_levels", "education level")]
+FieldGroupId = Annotated[Id, RefTo("field_groups", "field group")]
+FieldIds = Annotated[Ids, NonEmpty, RefTo("fields", "field")]
+LicenseIds = Annotated[Ids, RefTo("licenses", "license")]
+CertificationIds = Annotated[Ids, NonEmpty, RefTo("certifications", "certification")]
+ExperienceKindId = Annotated[Id, RefTo("experience_kinds", "experience kind")]
+ExperienceKindIds = Annotated[Ids, RefTo("experience_kinds", "experience kind")]
+EmploymentKindIds = Annotated[Ids, NonEmpty, RefTo("employment_kinds", "employment kind")]
+SettingIds = Annotated[Ids, NonEmpty, RefTo("settings", "setting")]
+SkillIds = Annotated[Ids, NonEmpty, RefTo("skills", "skill")]
+CredentialIds = Annotated[Ids, RefTo("credentials", "credential")]
 
 
 class Strict(BaseModel):
@@ -41,8 +67,8 @@ class StudyField(Labelled):
 
 
 class FieldGroup(Labelled):
-    fields: Annotated[Ids, Field(min_length=1)]
-    sources: Ids = ()
+    fields: FieldIds
+    sources: OptionalSources = ()
 
 
 class License(Labelled):
@@ -58,7 +84,7 @@ class ExperienceKind(Labelled):
 
 
 class EmploymentKind(Labelled):
-    accrues: Ids = ()
+    accrues: ExperienceKindIds = ()
 
 
 class Setting(Labelled):
@@ -73,21 +99,21 @@ class Skill(Labelled):
 
 
 class LicenseCondition(Strict):
-    any_of: Annotated[Ids, Field(min_length=1)]
+    any_of: Annotated[LicenseIds, NonEmpty]
 
 
 class EducationCondition(Strict):
-    min_level: Id
-    field_group: Id | None = None
+    min_level: LevelId
+    field_group: FieldGroupId | None = None
     field_experience: bool = False
 
 
 class CertificationCondition(Strict):
-    any_of: Annotated[Ids, Field(min_length=1)]
+    any_of: CertificationIds
 
 
 class ExperienceCondition(Strict):
-    of: Id
+    of: ExperienceKindId
     months: Annotated[int, Field(ge=1, le=600)] | None = None
     hours: Annotated[int, Field(ge=1, le=100_000)] | None = None
     within_years: Annotated[int, Field(ge=1, le=50)] | None = None
@@ -105,7 +131,7 @@ class CeCondition(Strict):
 
 
 class EmploymentCondition(Strict):
-    any_of: Annotated[Ids, Field(min_length=1)]
+    any_of: EmploymentKindIds
 
 
 CONDITION_KINDS = (
@@ -135,7 +161,8 @@ class Condition(Strict):
         given = [kind for kind in CONDITION_KINDS if getattr(self, kind) is not None]
         if len(given) != 1:
             raise ValueError(
-                "a condition needs exactly one of: " + ", ".join(CONDITION_KINDS)
+                "a condition needs exactly one of: "
+                + ", ".join(CONDITION_KINDS)
                 + (f" (got {', '.join(given)})" if given else "")
             )
         return self
@@ -176,38 +203,38 @@ class WorkSetting(Fact):
 
 
 class SettingList(Strict):
-    ids: Annotated[Ids, Field(min_length=1)]
+    ids: SettingIds
     sources: SourceIds
 
 
 class SkillList(Strict):
-    ids: Annotated[Ids, Field(min_length=1)]
+    ids: SkillIds
     sources: SourceIds
 
 
 class SharedSkills(Strict):
-    skills: Annotated[Ids, Field(min_length=1)]
+    skills: SkillIds
     sources: SourceIds
 
 
 class EducationRequirement(Fact):
-    level: Id
-    field_group: Id
+    level: LevelId
+    field_group: FieldGroupId
 
 
 class Education(Strict):
     minimum: EducationRequirement
     preferred: EducationRequirement | None = None
     note: Text | None = None
-    note_sources: Ids = ()
+    note_sources: OptionalSources = ()
 
 
 class LicenseFact(Fact):
-    required: Ids
+    required: LicenseIds
 
 
 class ExperienceFact(Fact):
-    corrections: Ids = ()
+    corrections: CorrectionIds = ()
 
 
 def _as_of_text(value: Any) -> Any:
@@ -230,7 +257,7 @@ class Pay(Strict):
     as_of: AsOf | None = None
     note: Text | None = None
     sources: SourceIds
-    corrections: Ids = ()
+    corrections: CorrectionIds = ()
 
     _as_of = field_validator("as_of", mode="before")(_as_of_text)
 
@@ -249,10 +276,10 @@ class Role(Strict):
     license: LicenseFact
     experience: ExperienceFact
     entry: Annotated[tuple[Route, ...], Field(min_length=1)]
-    credentials: Ids = ()
+    credentials: CredentialIds = ()
     skills: SkillList
     pay: tuple[Pay, ...] = ()
-    corrections: Ids = ()
+    corrections: CorrectionIds = ()
 
 
 # --- credentials, corrections, sources ---------------------------------------------------
@@ -262,7 +289,7 @@ class FullTime(Strict):
     hours_per_week: Annotated[float, Field(gt=0, le=80)]
     confirmed: bool
     note: Text | None = None
-    sources: Ids = ()
+    sources: OptionalSources = ()
 
 
 class Renewal(Fact):
@@ -283,11 +310,11 @@ class Credential(Strict):
     full_time: FullTime
     summary: Text
     rules_note: Text | None = None
-    rules_note_sources: Ids = ()
+    rules_note_sources: OptionalSources = ()
     routes: Annotated[tuple[Route, ...], Field(min_length=1)]
     exam: Fact | None = None
     renewal: Renewal | None = None
-    corrections: Ids = ()
+    corrections: CorrectionIds = ()
 
 
 class Correction(Strict):
@@ -352,7 +379,7 @@ class Catalog(Strict):
 
     def cited_sources(self, *models: BaseModel) -> list[Source]:
         """The sources the given models cite, in the order of the sources table."""
-        cited = {ref for model in models for _, kind, ref in iter_references(model) if kind == "sources"}
+        cited = {ref for model in models for _, to, ref in iter_references(model) if to.table == "sources"}
         return [source for source in self.sources if source.id in cited]
 
 
@@ -377,27 +404,23 @@ EXPERIENCE_FIELDS = tuple(ExperienceAnswers.model_fields)
 
 # --- cross-references --------------------------------------------------------------------
 
-# Field names whose values are ids in another table of the catalog.
-REFERENCE_FIELDS = {
-    "sources": "sources",
-    "note_sources": "sources",
-    "rules_note_sources": "sources",
-    "corrections": "corrections",
-}
+TABLES = (
+    "education_levels", "fields", "field_groups", "licenses", "certifications", "experience_kinds",
+    "employment_kinds", "settings", "skills", "roles", "credentials", "corrections", "sources",
+)  # fmt: skip
 
 
-def iter_references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
-    """Yield (location, table, id) for every id a model cites by a generic reference field."""
-    for name in type(model).model_fields:
+def iter_references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, RefTo, str]]:
+    """Yield (location, target, id) for every id a model cites through a `RefTo` field."""
+    for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         here = (*loc, name)
-        if isinstance(model, Catalog) and name in ("sources", "corrections"):
-            for index, item in enumerate(value):
-                yield from iter_references(item, (*here, index))
-            continue
-        if name in REFERENCE_FIELDS and isinstance(value, tuple):
+        target = next((m for m in info.metadata if isinstance(m, RefTo)), None)
+        if target is not None and isinstance(value, str):
+            yield here, target, value
+        elif target is not None and isinstance(value, tuple):
             for index, ref in enumerate(value):
-                yield (*here, index), REFERENCE_FIELDS[name], ref
+                yield (*here, index), target, ref
         elif isinstance(value, BaseModel):
             yield from iter_references(value, here)
         elif isinstance(value, tuple):
@@ -412,114 +435,41 @@ def _unknown(kind: str, ref: str, known: list[str]) -> str:
     return f"unknown {kind} '{ref}'{hint}"
 
 
-def _iter_conditions(conditions: tuple[Condition, ...], loc: Loc) -> Iterator[tuple[Loc, Condition]]:
-    for index, condition in enumerate(conditions):
-        yield (*loc, index), condition
-        for opt_index, option in enumerate(condition.any_of or ()):
-            yield from _iter_conditions(option.all_of, (*loc, index, "any_of", opt_index, "all_of"))
-
-
 def find_reference_problems(catalog: Catalog) -> list[tuple[Loc, str]]:
-    """Every id that is defined twice or used without being defined, with where it stands."""
+    """Every id that is defined twice, used without being defined, or defined and never used."""
     problems: list[tuple[Loc, str]] = []
-    tables = (
-        "education_levels", "fields", "field_groups", "licenses", "certifications",
-        "experience_kinds", "employment_kinds", "settings", "skills", "roles",
-        "credentials", "corrections", "sources",
-    )
-    known: dict[str, list[str]] = {}
-    for table in tables:
-        seen: set[str] = set()
-        for index, item in enumerate(getattr(catalog, table)):
-            if item.id in seen:
-                problems.append(((table, index, "id"), f"duplicate id '{item.id}'"))
-            seen.add(item.id)
-        known[table] = [item.id for item in getattr(catalog, table)]
+    known = {table: [item.id for item in getattr(catalog, table)] for table in TABLES}
+    for table in TABLES:
+        for index, item_id in enumerate(known[table]):
+            if item_id in known[table][:index]:
+                problems.append(((table, index, "id"), f"duplicate id '{item_id}'"))
+    cited: set[str] = set()
+    for loc, target, ref in iter_references(catalog):
+        if ref not in known[target.table]:
+            problems.append((loc, _unknown(target.kind, ref, known[target.table])))
+        if target.table == "sources":
+            cited.add(ref)
+    problems += [
+        (("sources", index, "id"), f"source '{source_id}' is never cited")
+        for index, source_id in enumerate(known["sources"])
+        if source_id not in cited
+    ]
+    problems += [
+        (("experience_kinds", index, "id"), _unknown("answers experience field", kind_id, list(EXPERIENCE_FIELDS)))
+        for index, kind_id in enumerate(known["experience_kinds"])
+        if kind_id not in EXPERIENCE_FIELDS
+    ]
+    return problems + _name_clashes(catalog)
 
-    def check(loc: Loc, table: str, ref: str, kind: str) -> None:
-        if ref not in known[table]:
-            problems.append((loc, _unknown(kind, ref, known[table])))
 
-    for loc, table, ref in iter_references(catalog):
-        check(loc, table, ref, "source id" if table == "sources" else "correction id")
-    used_sources = {ref for _, table, ref in iter_references(catalog) if table == "sources"}
-    for index, source in enumerate(catalog.sources):
-        if source.id not in used_sources:
-            problems.append((("sources", index, "id"), f"source '{source.id}' is never cited"))
-
-    for index, kind in enumerate(catalog.experience_kinds):
-        if kind.id not in EXPERIENCE_FIELDS:
-            problems.append((
-                ("experience_kinds", index, "id"),
-                _unknown("experience kind (not an answers field)", kind.id, list(EXPERIENCE_FIELDS)),
-            ))
-    for index, group in enumerate(catalog.field_groups):
-        for f_index, field_id in enumerate(group.fields):
-            check(("field_groups", index, "fields", f_index), "fields", field_id, "field")
-    for index, employment in enumerate(catalog.employment_kinds):
-        for e_index, exp_id in enumerate(employment.accrues):
-            check(("employment_kinds", index, "accrues", e_index), "experience_kinds", exp_id, "experience kind")
-    if catalog.shared_skills:
-        for s_index, skill_id in enumerate(catalog.shared_skills.skills):
-            check(("shared_skills", "skills", s_index), "skills", skill_id, "skill")
-
-    names: dict[str, str] = {}
+def _name_clashes(catalog: Catalog) -> list[tuple[Loc, str]]:
+    """Role ids and aliases are matched case-insensitively, so each may name one role only."""
+    problems: list[tuple[Loc, str]] = []
+    owners: dict[str, str] = {}
     for index, role in enumerate(catalog.roles):
         for a_index, name in enumerate((role.id, *role.aliases)):
-            loc: Loc = ("roles", index, "id") if a_index == 0 else ("roles", index, "aliases", a_index - 1)
-            owner = names.get(name.lower())
-            if owner is not None and (a_index > 0 or owner != role.id):
-                problems.append((loc, f"name '{name}' is already used by role '{owner}'"))
-            names.setdefault(name.lower(), role.id)
-        base: Loc = ("roles", index)
-        for s_index, setting_id in enumerate(role.settings.ids):
-            check((*base, "settings", "ids", s_index), "settings", setting_id, "setting")
-        for s_index, skill_id in enumerate(role.skills.ids):
-            check((*base, "skills", "ids", s_index), "skills", skill_id, "skill")
-        for c_index, credential_id in enumerate(role.credentials):
-            check((*base, "credentials", c_index), "credentials", credential_id, "credential")
-        for l_index, license_id in enumerate(role.license.required):
-            check((*base, "license", "required", l_index), "licenses", license_id, "license")
-        for name in ("minimum", "preferred"):
-            requirement = getattr(role.education, name)
-            if requirement is not None:
-                check((*base, "education", name, "level"), "education_levels", requirement.level, "education level")
-                check((*base, "education", name, "field_group"), "field_groups", requirement.field_group, "field group")
-        for r_index, route in enumerate(role.entry):
-            problems += _condition_problems(route.all_of, (*base, "entry", r_index, "all_of"), known)
-    for index, credential in enumerate(catalog.credentials):
-        for r_index, route in enumerate(credential.routes):
-            problems += _condition_problems(
-                route.all_of, ("credentials", index, "routes", r_index, "all_of"), known
-            )
-    return problems
-
-
-def _condition_problems(
-    conditions: tuple[Condition, ...], loc: Loc, known: dict[str, list[str]]
-) -> list[tuple[Loc, str]]:
-    problems: list[tuple[Loc, str]] = []
-
-    def check(where: Loc, table: str, ref: str, kind: str) -> None:
-        if ref not in known[table]:
-            problems.append((where, _unknown(kind, ref, known[table])))
-
-    for where, condition in _iter_conditions(conditions, loc):
-        if condition.license:
-            for index, ref in enumerate(condition.license.any_of):
-                check((*where, "license", "any_of", index), "licenses", ref, "license")
-        if condition.certification:
-            for index, ref in enumerate(condition.certification.any_of):
-                check((*where, "certification", "any_of", index), "certifications", ref, "certification")
-        if condition.employment:
-            for index, ref in enumerate(condition.employment.any_of):
-                check((*where, "employment", "any_of", index), "employment_kinds", ref, "employment kind")
-        if condition.education:
-            check((*where, "education", "min_level"), "education_levels", condition.education.min_level,
-                  "education level")
-            if condition.education.field_group is not None:
-                check((*where, "education", "field_group"), "field_groups", condition.education.field_group,
-                      "field group")
-        if condition.experience:
-            check((*where, "experience", "of"), "experience_kinds", condition.experience.of, "experience kind")
+            where: Loc = ("roles", index, "id") if a_index == 0 else ("roles", index, "aliases", a_index - 1)
+            owner = owners.setdefault(name.lower(), role.id)
+            if owner != role.id or (a_index > 0 and name.lower() == role.id):
+                problems.append((where, f"name '{name}' is already used by role '{owner}'"))
     return problems

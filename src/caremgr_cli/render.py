@@ -67,18 +67,18 @@ def describe_condition(catalog: Catalog, condition: Condition) -> str:
         kinds = " or ".join(catalog.label("employment_kinds", ref) for ref in condition.employment.any_of)
         return f"working in {kinds} now"
     if condition.education:
-        rule = condition.education
-        text = f"at least {_article(catalog.label('education_levels', rule.min_level))}"
-        if rule.field_group:
-            text += f" in {catalog.label('field_groups', rule.field_group)}"
-        if rule.field_experience:
+        education = condition.education
+        text = f"at least {_article(catalog.label('education_levels', education.min_level))}"
+        if education.field_group:
+            text += f" in {catalog.label('field_groups', education.field_group)}"
+        if education.field_experience:
             text += " that included supervised field experience"
         return text
     if condition.experience:
-        rule = condition.experience
-        amount = f"{rule.months} months" if rule.months is not None else f"{rule.hours:,} hours"
-        within = f" within the last {rule.within_years} years" if rule.within_years else ""
-        return f"{amount} of {catalog.label('experience_kinds', rule.of)}{within}"
+        experience = condition.experience
+        amount = f"{experience.months} months" if experience.months is not None else f"{experience.hours:,} hours"
+        within = f" within the last {experience.within_years} years" if experience.within_years else ""
+        return f"{amount} of {catalog.label('experience_kinds', experience.of)}{within}"
     if condition.ce_hours:
         within = f" within the last {condition.ce_hours.within_years} years" if condition.ce_hours.within_years else ""
         return f"{condition.ce_hours.hours} hours of continuing education in case management{within}"
@@ -92,7 +92,20 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_MONTHS = "January February March April May June July August September October November December".split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def describe_as_of(as_of: str) -> str:
@@ -109,7 +122,7 @@ def _bullets(lines: Iterable[str]) -> Text:
     return Text("\n").join(literal(f"• {line}") for line in lines)
 
 
-def _credential_brief(catalog: Catalog, credential: Credential, index: SourceIndex) -> Text:
+def _credential_brief(credential: Credential, index: SourceIndex) -> Text:
     status = "" if credential.confirmed else " (unconfirmed)"
     head = literal(f"{credential.abbreviation}, {credential.body}{status}", "bold")
     lines = [literal(f"{credential.summary}{index.mark(credential.sources)}")]
@@ -132,38 +145,59 @@ def compare_table(catalog: Catalog, roles: list[Role]) -> tuple[Table, SourceInd
         table.add_row(topic, *cells)
 
     row("Summary", [literal(r.summary.text + index.mark(r.summary.sources)) for r in roles])
-    row("Care style", [
-        literal(f"{r.care_style.value.capitalize()}: {r.care_style.text}{index.mark(r.care_style.sources)}")
-        for r in roles
-    ])
+    row(
+        "Care style",
+        [
+            literal(f"{r.care_style.value.capitalize()}: {r.care_style.text}{index.mark(r.care_style.sources)}")
+            for r in roles
+        ],
+    )
     row("Duties", [_bullets(d.text + index.mark(d.sources) for d in r.duties) for r in roles])
-    row("Work settings", [
-        literal(
-            f"{r.work_setting.text}{index.mark(r.work_setting.sources)} "
-            + _sentence(", ".join(catalog.label("settings", s) for s in r.settings.ids))
-            + "." + index.mark(r.settings.sources)
-        )
-        for r in roles
-    ])
+    row(
+        "Work settings",
+        [
+            literal(
+                f"{r.work_setting.text}{index.mark(r.work_setting.sources)} "
+                + _sentence(", ".join(catalog.label("settings", s) for s in r.settings.ids))
+                + "."
+                + index.mark(r.settings.sources)
+            )
+            for r in roles
+        ],
+    )
     row("Education", [_education(r, index) for r in roles])
     row("License", [literal(r.license.text + index.mark(r.license.sources)) for r in roles])
     row("Experience", [literal(r.experience.text + index.mark(r.experience.sources)) for r in roles])
-    row("Credentials", [
-        Text("\n\n").join([_credential_brief(catalog, catalog.credential(c), index) for c in r.credentials])
-        or literal("none")
-        for r in roles
-    ])
-    row("Pay", [_bullets(describe_pay(p) + index.mark(p.sources) for p in r.pay) or literal("no figures") for r in roles])
-    row("Skills", [
-        _bullets(
-            [_sentence(", ".join(catalog.label("skills", s) for s in r.skills.ids)) + index.mark(r.skills.sources)]
-            + ([
-                "Both roles: " + ", ".join(catalog.label("skills", s) for s in shared.skills)
-                + index.mark(shared.sources)
-            ] if shared else [])
-        )
-        for r in roles
-    ])
+    row(
+        "Credentials",
+        [
+            Text("\n\n").join([_credential_brief(catalog.credential(c), index) for c in r.credentials])
+            or literal("none")
+            for r in roles
+        ],
+    )
+    row(
+        "Pay",
+        [_bullets(describe_pay(p) + index.mark(p.sources) for p in r.pay) or literal("no figures") for r in roles],
+    )
+    row(
+        "Skills",
+        [
+            _bullets(
+                [_sentence(", ".join(catalog.label("skills", s) for s in r.skills.ids)) + index.mark(r.skills.sources)]
+                + (
+                    [
+                        "Both roles: "
+                        + ", ".join(catalog.label("skills", s) for s in shared.skills)
+                        + index.mark(shared.sources)
+                    ]
+                    if shared
+                    else []
+                )
+            )
+            for r in roles
+        ],
+    )
     return table, index
 
 
@@ -220,10 +254,13 @@ def credential_section(catalog: Catalog, credential: Credential, index: SourceIn
     parts.append(literal(credential.summary))
     full_time = credential.full_time
     confirmed = "" if full_time.confirmed else " (assumed, unconfirmed)"
-    parts.append(literal(
-        f"Full-time means {full_time.hours_per_week:g} hours a week{confirmed}"
-        + (f": {full_time.note}" if full_time.note else "") + index.mark(full_time.sources)
-    ))
+    parts.append(
+        literal(
+            f"Full-time means {full_time.hours_per_week:g} hours a week{confirmed}"
+            + (f": {full_time.note}" if full_time.note else "")
+            + index.mark(full_time.sources)
+        )
+    )
     if credential.rules_note:
         parts.append(literal(credential.rules_note + index.mark(credential.rules_note_sources)))
     parts.append(literal("Routes, any one of:" if len(credential.routes) > 1 else "Route:"))
@@ -245,27 +282,45 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
         console.print(literal(f"Also: {names}"))
     sections: list[tuple[str, list[RenderableType]]] = [
         ("Summary", [literal(role.summary.text + index.mark(role.summary.sources))]),
-        ("Care style", [literal(f"{role.care_style.value.capitalize()}: {role.care_style.text}"
-                                + index.mark(role.care_style.sources))]),
+        (
+            "Care style",
+            [
+                literal(
+                    f"{role.care_style.value.capitalize()}: {role.care_style.text}"
+                    + index.mark(role.care_style.sources)
+                )
+            ],
+        ),
         ("Duties", [_bullets(d.text + index.mark(d.sources) for d in role.duties)]),
-        ("Work settings", [literal(role.work_setting.text + index.mark(role.work_setting.sources)),
-                           _bullets(catalog.label("settings", s) for s in role.settings.ids)]),
+        (
+            "Work settings",
+            [
+                literal(role.work_setting.text + index.mark(role.work_setting.sources)),
+                _bullets(catalog.label("settings", s) for s in role.settings.ids),
+            ],
+        ),
         ("Education", [_education(role, index)]),
         ("License", [literal(role.license.text + index.mark(role.license.sources))]),
         ("Experience", [literal(role.experience.text + index.mark(role.experience.sources))]),
-        ("Entry requirements, any one of" if len(role.entry) > 1 else "Entry requirements",
-         [line for route in role.entry for line in _route_lines(catalog, route, index)]),
+        (
+            "Entry requirements, any one of" if len(role.entry) > 1 else "Entry requirements",
+            [line for route in role.entry for line in _route_lines(catalog, route, index)],
+        ),
         ("Skills", [_bullets(catalog.label("skills", s) for s in role.skills.ids)]),
         ("Pay", [_bullets(describe_pay(p) + index.mark(p.sources) for p in role.pay)]),
-        ("Credentials (all voluntary)", [
-            credential_section(catalog, catalog.credential(c), index) for c in role.credentials
-        ]),
+        (
+            "Credentials (all voluntary)",
+            [credential_section(catalog, catalog.credential(c), index) for c in role.credentials],
+        ),
     ]
     corrections = [c for c in catalog.corrections if c.id in role.corrections]
     if corrections:
-        sections.append(("Where the seed article is wrong", [
-            _bullets(f"It says: {c.seed_says} In fact: {c.correct}{index.mark(c.sources)}" for c in corrections)
-        ]))
+        sections.append(
+            (
+                "Where the seed article is wrong",
+                [_bullets(f"It says: {c.seed_says} In fact: {c.correct}{index.mark(c.sources)}" for c in corrections)],
+            )
+        )
     for heading, body in sections:
         console.print()
         console.print(_heading(heading))

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from caremgr_cli import __version__
+from caremgr_cli.loading import load_catalog
+from conftest import DATA, Invoke, check_golden
+
+GOLDEN = DATA / "golden"
+
+
+def test_version(invoke: Invoke) -> None:
+    result = invoke(["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"caremgr {__version__}\n")
+
+
+def test_roles_lists_ids_titles_aliases(invoke: Invoke) -> None:
+    result = invoke(["roles"])
+    assert result.exit_code == 0
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[0].split() == ["id", "title", "aliases"]
+    assert lines[2].split(None, 3) == ["case-manager", "Case", "manager", "case, nurse-case-manager, ncm"]
+    assert "aging-life-care-manager" in result.stdout
+
+
+@pytest.mark.parametrize("width", [80, 120, 60])
+def test_compare_exact_output(invoke: Invoke, update_golden: bool, width: int) -> None:
+    result = invoke(["compare", "case", "care"], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    check_golden(GOLDEN / f"compare-case-care-{width}.txt", result.stdout, update_golden)
+    assert max(len(line) for line in result.stdout.splitlines()) <= width
+    assert "…" not in result.stdout  # nothing cut off silently
+
+
+def test_compare_keeps_the_order_asked_and_defaults_to_all(invoke: Invoke) -> None:
+    asked = json.loads(invoke(["compare", "GCM", "ncm", "--json"]).stdout)
+    assert [role["id"] for role in asked["roles"]] == ["care-manager", "case-manager"]
+    every = json.loads(invoke(["compare", "--json"]).stdout)
+    assert [role["id"] for role in every["roles"]] == ["case-manager", "care-manager"]
+
+
+def test_compare_table_topics_in_order(invoke: Invoke) -> None:
+    out = invoke(["compare", "care", "case"]).stdout
+    topics = [
+        "Summary",
+        "Care style",
+        "Duties",
+        "Work settings",
+        "Education",
+        "License",
+        "Experience",
+        "Credentials",
+        "Pay",
+        "Skills",
+    ]
+    positions = [out.index(f"│ {topic}") for topic in topics]
+    assert positions == sorted(positions)
+    header = out.splitlines()[1]
+    assert header.index("Care manager") < header.index("Case manager")
+
+
+def test_compare_json_carries_credentials_and_cited_sources(invoke: Invoke) -> None:
+    result = invoke(["compare", "case", "care", "--json"])
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 1
+    case, care = document["roles"]
+    assert [c["id"] for c in case["credentials"]] == ["ccm", "cmgt-bc"]
+    assert [c["id"] for c in care["credentials"]] == ["cmc"]
+    for role in (case, care):
+        source_ids = {s["id"] for s in role["sources"]}
+        text = json.dumps({k: v for k, v in role.items() if k != "sources"})
+        cited = {s for s in source_ids if f'"{s}"' in text}
+        assert cited == source_ids  # only what is cited, and every one of them
+        for source in role["sources"]:
+            assert set(source) >= {"title", "url", "as_of"}
+    assert "naccm-eligibility" in {s["id"] for s in care["sources"]}
+
+
+def test_show_json(invoke: Invoke) -> None:
+    result = invoke(["show", "Nurse-Case-Manager", "--json"])
+    assert result.exit_code == 0
+    role = json.loads(result.stdout)["role"]
+    assert role["id"] == "case-manager"
+    ccm = role["credentials"][0]
+    assert [route["id"] for route in ccm["routes"]] == ["ccm-supervised", "any-supervisor", "as-supervisor"]
+    assert {c["id"] for c in role["corrections"]} >= {"cmcc-typo", "rn-bc-renamed"}
+
+
+def test_show_text_has_sections_corrections_and_sources(invoke: Invoke) -> None:
+    result = invoke(["show", "care"])
+    assert result.exit_code == 0
+    out = result.stdout
+    for heading in (
+        "Summary",
+        "Entry requirements",
+        "Credentials (all voluntary)",
+        "Where the seed article is wrong",
+        "Sources",
+    ):
+        assert f"\n{heading}\n" in out
+    assert "24 months of paid, full-time, supervised care management within the last" in out
+    assert "https://www.naccm.net/about-certification/eligibility/" in out
+
+
+def test_unknown_role_is_a_usage_error_with_suggestion(invoke: Invoke) -> None:
+    result = invoke(["compare", "case", "carre"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "caremgr: unknown role 'carre'; did you mean 'care'?",
+        "valid roles: case-manager (case, nurse-case-manager, ncm); "
+        "care-manager (care, geriatric-care-manager, gcm, aging-life-care-manager)",
+    ]
+
+
+def test_roles_option_and_environment_variable(invoke: Invoke) -> None:
+    minimal = str(DATA / "minimal.yaml")
+    by_option = json.loads(invoke(["--roles", minimal, "roles", "--json"]).stdout)
+    by_env = json.loads(invoke(["roles", "--json"], env={"CAREMGR_ROLES": minimal}).stdout)
+    assert (
+        by_option
+        == by_env
+        == {"schema_version": 1, "roles": [{"id": "alpha", "title": "Alpha manager", "aliases": ["a"]}]}
+    )
+
+
+def test_bad_roles_file_for_any_command(invoke: Invoke) -> None:
+    bad = str(DATA / "bad" / "roles" / "unknown-key.yaml")
+    for args in (["compare"], ["roles", "--json"], ["show", "alpha"]):
+        result = invoke(["--roles", bad, *args])
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        assert "unknown field 'titel'; did you mean 'title'?" in result.stderr
+
+
+def test_validate_ok(invoke: Invoke) -> None:
+    result = invoke(["validate", str(DATA / "minimal.yaml")])
+    assert result.exit_code == 0
+    assert result.stdout == f"ok: {DATA / 'minimal.yaml'}: 1 roles, 0 credentials, 1 sources, 0 corrections\n"
+    packaged = json.loads(invoke(["validate", "--json"]).stdout)
+    assert packaged["ok"] is True
+    assert packaged["counts"] == {"roles": 2, "credentials": 3, "sources": 15, "corrections": 9}
+
+
+def test_schema_roles_is_json_schema(invoke: Invoke) -> None:
+    schema = json.loads(invoke(["schema", "roles"]).stdout)
+    assert schema["title"] == "Catalog"
+    assert "roles" in schema["required"]
+    assert invoke(["schema", "nope"]).exit_code == 2
+
+
+def test_text_from_data_is_literal(invoke: Invoke, tmp_path: Path) -> None:
+    text = (DATA / "minimal.yaml").read_text()
+    text = text.replace("{text: Does alpha things.", '{text: "[bold red]Loud[/] \\e[31mred\\e[0m"')
+    path = tmp_path / "markup.yaml"
+    path.write_text(text)
+    out = invoke(["--roles", str(path), "compare"]).stdout
+    assert "[bold red]Loud[/]" in out
+    assert "\x1b" not in out
+    assert "\\x1b[31mred" in out
+    control = tmp_path / "control.yaml"
+    control.write_text(text.replace("\\e[31m", "\x1b[31m"))
+    result = invoke(["--roles", str(control), "roles"])
+    assert result.exit_code == 1
+    assert "control character U+001B is not allowed" in result.stderr
+
+
+def test_json_output_is_deterministic(invoke: Invoke) -> None:
+    assert invoke(["compare", "--json"]).stdout == invoke(["compare", "--json"]).stdout
+
+
+def test_role_names_complete() -> None:
+    from caremgr_cli.cli import _complete_role
+
+    class Ctx:
+        def find_root(self) -> Ctx:
+            return self
+
+        params: dict[str, object] = {"roles": None}  # noqa: RUF012
+
+    names = _complete_role(Ctx(), "ca")  # type: ignore[arg-type]
+    assert names == ["case-manager", "case", "care-manager", "care"]
+    assert set(load_catalog().role_names) >= set(names)

@@ -1,0 +1,62 @@
+"""`caremgr --version`, `--help` and completion must stay cheap: no heavy imports on those paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+# Typer itself imports pydantic to build the command being run, so help and completion may load
+# it; our models, yaml and rich must wait for a command that needs them.
+HEAVY = ("yaml", "rich", "caremgr_cli.models", "caremgr_cli.loading", "caremgr_cli.render")
+
+PROBE = """
+import json, sys
+sys.argv = ["caremgr", *json.loads(sys.argv[1])]
+from caremgr_cli.__main__ import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write(json.dumps(sorted(sys.modules)))
+"""
+
+
+def loaded_modules(args: list[str], env: dict[str, str] | None = None) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+    return set(json.loads(result.stderr.splitlines()[-1]))
+
+
+def heavy_in(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def test_version_imports_nothing_heavy_not_even_typer() -> None:
+    modules = loaded_modules(["--version"])
+    assert heavy_in(modules) == []
+    assert "pydantic" not in modules
+    assert "typer" not in modules
+
+
+@pytest.mark.parametrize("args", [["--help"], ["compare", "--help"], ["schema", "--help"]])
+def test_help_imports_nothing_heavy(args: list[str]) -> None:
+    assert heavy_in(loaded_modules(args)) == []
+
+
+def test_completion_of_commands_imports_nothing_heavy() -> None:
+    env = {"_CAREMGR_COMPLETE": "complete_bash", "COMP_WORDS": "caremgr co", "COMP_CWORD": "1"}
+    assert heavy_in(loaded_modules([], env)) == []
+
+
+def test_the_probe_can_see_heavy_imports() -> None:
+    # Guards the guard: a command that loads the catalog must show up as heavy.
+    assert "caremgr_cli.models" in heavy_in(loaded_modules(["roles", "--json"]))
