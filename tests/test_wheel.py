@@ -26,7 +26,9 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     (wheel,) = dist.glob("caremgr-*.whl")
     venv.create(tmp_path / "venv", with_pip=True)
     python = tmp_path / "venv" / "bin" / "python"
-    # Dependencies come from the test environment (after the venv's own packages), so no network.
+    subprocess.run([python, "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True, capture_output=True)
+    # Dependencies come from the test environment, added after the install so that pip cannot
+    # mistake this project's copy there for the wheel; the venv's own packages come first.
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
         check=True,
@@ -35,7 +37,6 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     ).stdout.strip()
     deps = [*site.getsitepackages(), sysconfig.get_path("purelib")]
     (Path(purelib) / "test-deps.pth").write_text("\n".join(deps) + "\n")
-    subprocess.run([python, "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     caremgr = tmp_path / "venv" / "bin" / "caremgr"
