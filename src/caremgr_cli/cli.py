@@ -4,8 +4,10 @@ so that `--version` and shell completion do not pay for pydantic, yaml or rich."
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 import traceback
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -218,14 +220,115 @@ def validate_command(
 
 class SchemaName(str, Enum):
     roles = "roles"
+    answers = "answers"
+    result = "result"
 
 
 @app.command("schema")
 def schema_command(name: Annotated[SchemaName, typer.Argument(help="Which document.")]) -> None:
     """Print the JSON Schema of a document caremgr reads or writes."""
-    import json
+    from pydantic import BaseModel
 
-    from .models import Catalog
+    from .models import Answers, Catalog, Result
 
-    models = {SchemaName.roles: Catalog}
+    models: dict[SchemaName, type[BaseModel]] = {
+        SchemaName.roles: Catalog,
+        SchemaName.answers: Answers,
+        SchemaName.result: Result,
+    }
     _print_json(json.dumps(models[name].model_json_schema(), indent=2))
+
+
+def _terminal_attached() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(prompt: str) -> str:
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _parse_day(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError([f"caremgr: --as-of must be a date as YYYY-MM-DD, not '{value}'"], ExitCode.USAGE) from None
+
+
+@app.command("quiz")
+def quiz_command(
+    ctx: typer.Context,
+    answers_file: Annotated[
+        str | None,
+        typer.Option("--answers", metavar="FILE", help="Answers document (YAML or JSON; - for stdin): no prompts."),
+    ] = None,
+    ask_missing: Annotated[
+        bool, typer.Option("--ask-missing", help="With --answers: ask what the file lacks.")
+    ] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Score as of this date (default: today).")
+    ] = None,
+    save: Annotated[
+        Path | None, typer.Option("--save", metavar="FILE", help="Save the answers (reusable with --answers).")
+    ] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="No colour or bars (also ACCESSIBLE=1).")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a short questionnaire and learn which role fits, why, and what stands in the way."""
+    import os
+
+    today = _parse_day(as_of)
+    if ask_missing and answers_file is None:
+        raise UserError(["caremgr: --ask-missing needs --answers FILE"], ExitCode.USAGE)
+    if ask_missing and answers_file == "-":
+        raise UserError(["caremgr: --ask-missing cannot read answers from stdin; give a file"], ExitCode.USAGE)
+    interactive = answers_file is None or ask_missing
+    if interactive and not _terminal_attached():
+        raise UserError(
+            [
+                "caremgr: quiz asks its questions in a terminal, and there is none here.",
+                "Give answers instead: caremgr quiz --answers FILE (YAML or JSON; - reads stdin); "
+                "`caremgr schema answers` describes the file.",
+            ],
+            ExitCode.USAGE,
+        )
+    catalog = _catalog(ctx)
+    from .loading import load_answers, validate_answers, write_atomic
+    from .questions import run_questionnaire
+    from .scoring import score_answers
+
+    document: dict[str, Any] = {}
+    if answers_file is not None:
+        document, _ = load_answers(answers_file, catalog)
+    if interactive:
+        try:
+            document = run_questionnaire(catalog, _ask, _say, document, only_missing=ask_missing)
+        except EOFError:
+            raise UserError(["caremgr: input ended before the questionnaire was finished"]) from None
+    answers = validate_answers(document, catalog)
+    if save is not None:
+        import yaml
+
+        write_atomic(save, yaml.safe_dump(answers.model_dump(mode="json", exclude_defaults=True), sort_keys=False))
+        _say(f"answers saved to {save}")
+    result = score_answers(answers, catalog, today)
+    if as_json:
+        _print_json(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        return
+    from .render import print_result
+
+    plain = plain or os.environ.get("ACCESSIBLE", "") not in ("", "0")
+    console = _stdout()
+    if plain:
+        console.no_color = True
+    print_result(console, catalog, result, plain=plain)

@@ -8,6 +8,7 @@ then map each pydantic error's `loc` back to the node it came from.
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 import types
 import typing
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import UserError
-from .models import Catalog, Loc, find_reference_problems
+from .models import Answers, Catalog, Loc, find_reference_problems
 
 MAX_BYTES = 1_000_000
 # Values after aliases are expanded: far above any real file, far below a "billion laughs".
@@ -413,3 +414,51 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
     if problems:
         raise DocumentError(sorted(problems, key=_by_line))
     return catalog
+
+
+def load_answers(path: Path | str, catalog: Catalog) -> tuple[dict[str, Any], Answers]:
+    """Read an answers document (YAML or JSON, '-' for stdin): the raw document and the model."""
+    name, text = read_text(path)
+    data, root = parse_yaml(text, name)
+    if not isinstance(data, dict):
+        raise DocumentError([Problem(name, f"must be a mapping of fields, not {_type_word(data)}", _line(root))])
+    answers = validate_document(data, root, name, Answers)
+    known = [skill.id for skill in catalog.skills]
+    problems = [
+        Problem(name, _unknown_skill(skill_id, known), locate(root, ("skills", skill_id)), f"skills.{skill_id}")
+        for skill_id in answers.skills
+        if skill_id not in known
+    ]
+    if problems:
+        raise DocumentError(problems)
+    return data, answers
+
+
+def validate_answers(document: dict[str, Any], catalog: Catalog) -> Answers:
+    """Answers gathered by the questionnaire, checked as a file's would be."""
+    answers = Answers.model_validate(document)
+    unknown = [skill for skill in answers.skills if skill not in {s.id for s in catalog.skills}]
+    if unknown:
+        raise DocumentError([Problem("answers", f"unknown skill '{skill}'") for skill in unknown])
+    return answers
+
+
+def _unknown_skill(skill_id: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(skill_id, known, n=1)
+    return f"unknown skill '{skill_id}'" + (
+        f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(known)})"
+    )
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write beside the target, flush to disk, then rename over it: never a half-written file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise DocumentError([Problem(str(path), f"cannot save: {error.strerror or error}")]) from None

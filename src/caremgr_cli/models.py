@@ -186,6 +186,67 @@ class Route(Option):
 Condition.model_rebuild()
 
 
+# --- the questionnaire and the fit terms -------------------------------------------------
+
+
+class Choice(Strict):
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    label: Text
+
+
+class AskIf(Strict):
+    answer: Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$")]
+    not_in: Annotated[tuple[str, ...], Field(min_length=1)]
+
+
+class Question(Strict):
+    id: Id
+    answer: Annotated[str, Field(pattern=r"^[a-z_]+(?:\.[a-z_0-9]+)?$")]
+    text: Text
+    help: Text | None = None
+    type: Literal["choice", "yes-no", "years", "hours", "ratings"]
+    choices_from: Literal["education_levels", "fields", "employment_kinds"] | None = None
+    choices: tuple[Choice, ...] = ()
+    default: str | float | bool | None = None
+    ask_if: AskIf | None = None
+
+    @model_validator(mode="after")
+    def _choices_for_choice(self) -> Question:
+        if self.type == "choice" and (self.choices_from is None) == (not self.choices):
+            raise ValueError("a choice question needs exactly one of 'choices' or 'choices_from'")
+        if self.type != "choice" and (self.choices or self.choices_from):
+            raise ValueError("only a choice question has choices")
+        return self
+
+
+class FitExperience(Strict):
+    of: ExperienceKindId
+    full_at_months: Annotated[int, Field(ge=1, le=600)]
+
+
+FIT_KINDS = ("preference", "skills", "education", "experience")
+
+
+class FitTerm(Strict):
+    """One weighted term of a role's fit: a preference, skill ratings, or a preferred qualification."""
+
+    id: Id
+    points: Annotated[int, Field(ge=1, le=100)]
+    preference: Literal["care_style", "work_setting"] | None = None
+    skills: Literal["role", "shared"] | None = None
+    education: EducationCondition | None = None
+    experience: FitExperience | None = None
+    label: Text
+    sources: OptionalSources = ()
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> FitTerm:
+        given = [kind for kind in FIT_KINDS if getattr(self, kind) is not None]
+        if len(given) != 1:
+            raise ValueError("a fit term needs exactly one of: " + ", ".join(FIT_KINDS))
+        return self
+
+
 # --- roles -------------------------------------------------------------------------------
 
 
@@ -280,6 +341,7 @@ class Role(Strict):
     skills: SkillList
     pay: tuple[Pay, ...] = ()
     corrections: CorrectionIds = ()
+    fit: Annotated[tuple[FitTerm, ...], Field(min_length=1)]
 
 
 # --- credentials, corrections, sources ---------------------------------------------------
@@ -351,6 +413,8 @@ class Catalog(Strict):
     credentials: tuple[Credential, ...] = ()
     corrections: tuple[Correction, ...] = ()
     sources: Annotated[tuple[Source, ...], Field(min_length=1)]
+    questions: tuple[Question, ...] = ()
+    disclaimer: Text = "Certifying bodies decide eligibility; check their current rules before you apply."
 
     @cached_property
     def role_names(self) -> dict[str, str]:
@@ -386,6 +450,23 @@ class Catalog(Strict):
 # --- answers ------------------------------------------------------------------------------
 
 Years = Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)]
+Level = Literal["none", "high-school", "associate", "bachelor", "master", "doctorate"]
+StudyFieldId = Literal[
+    "nursing", "social-work", "counseling", "psychology", "public-health", "rehabilitation", "gerontology",
+    "human-services", "other-related", "unrelated", "none",
+]  # fmt: skip
+EmploymentId = Literal["none", "nursing", "case-management", "care-management", "other"]
+
+
+class EducationAnswers(Strict):
+    level: Level = "none"
+    field: StudyFieldId = "none"
+    field_experience: bool = False
+
+
+class LicenseAnswers(Strict):
+    rn: bool = False
+    other: bool = False
 
 
 class ExperienceAnswers(Strict):
@@ -399,7 +480,90 @@ class ExperienceAnswers(Strict):
     direct_client_care: Years = 0
 
 
+class CeAnswers(Strict):
+    case_management_last_3_years: Annotated[float, Field(ge=0, le=2000, allow_inf_nan=False)] = 0
+
+
+class EmploymentAnswers(Strict):
+    current: EmploymentId = "none"
+    hours_per_week: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0
+
+
+class PreferenceAnswers(Strict):
+    work_setting: Literal["facility", "client-homes", "no-preference"] = "no-preference"
+    care_style: Literal["indirect", "direct", "no-preference"] = "no-preference"
+
+
+Rating = Annotated[int, Field(ge=1, le=5, strict=True)]
+
+
+class Answers(Strict):
+    """What a person told us. Anything omitted counts as zero, none or false."""
+
+    id: Annotated[str, Field(max_length=200)] | None = None
+    education: EducationAnswers = EducationAnswers()
+    licenses: LicenseAnswers = LicenseAnswers()
+    certifications: tuple[Literal["crc", "cdms"], ...] = ()
+    experience: ExperienceAnswers = ExperienceAnswers()
+    ce_hours: CeAnswers = CeAnswers()
+    employment: EmploymentAnswers = EmploymentAnswers()
+    preferences: PreferenceAnswers = PreferenceAnswers()
+    skills: dict[Id, Rating] = Field(default_factory=dict)
+
+
 EXPERIENCE_FIELDS = tuple(ExperienceAnswers.model_fields)
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+class Gap(Strict):
+    kind: str
+    message: str
+    needed: float | None = None
+    have: float | None = None
+    unit: str | None = None
+
+
+class Reason(Strict):
+    id: str
+    points: int
+    max_points: int
+    message: str
+
+
+class CredentialResult(Strict):
+    id: str
+    name: str
+    abbreviation: str
+    body: str
+    confirmed: bool
+    eligible: bool
+    route: str | None
+    route_label: str | None
+    gaps: tuple[Gap, ...]
+    eligible_on: date | None
+    notes: tuple[str, ...] = ()
+
+
+class RoleResult(Strict):
+    id: str
+    title: str
+    fit: Annotated[int, Field(ge=0, le=100)]
+    eligible: bool
+    gaps: tuple[Gap, ...]
+    reasons: tuple[Reason, ...]
+    certifications: tuple[CredentialResult, ...]
+
+
+class Result(Strict):
+    schema_version: Literal[1] = 1
+    id: str | None
+    as_of: date
+    ranking: tuple[str, ...]
+    roles: tuple[RoleResult, ...]
+    warnings: tuple[str, ...]
+    disclaimer: str
 
 
 # --- cross-references --------------------------------------------------------------------

@@ -11,7 +11,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .models import Catalog, Condition, Credential, Pay, Role, Route, Source
+from .describe import describe_as_of, describe_condition, sentence
+from .models import Catalog, Credential, CredentialResult, Pay, Result, Role, Route, Source
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -57,67 +58,6 @@ def describe_pay(pay: Pay) -> str:
     return f"${pay.amount:,} {period}: {pay.label}{when}.{note}"
 
 
-def describe_condition(catalog: Catalog, condition: Condition) -> str:
-    """One plain-English line for one rule condition."""
-    if condition.license:
-        return " or ".join(catalog.label("licenses", ref) for ref in condition.license.any_of)
-    if condition.certification:
-        return " or ".join(catalog.label("certifications", ref) for ref in condition.certification.any_of)
-    if condition.employment:
-        kinds = " or ".join(catalog.label("employment_kinds", ref) for ref in condition.employment.any_of)
-        return f"working in {kinds} now"
-    if condition.education:
-        education = condition.education
-        text = f"at least {_article(catalog.label('education_levels', education.min_level))}"
-        if education.field_group:
-            text += f" in {catalog.label('field_groups', education.field_group)}"
-        if education.field_experience:
-            text += " that included supervised field experience"
-        return text
-    if condition.experience:
-        experience = condition.experience
-        amount = f"{experience.months} months" if experience.months is not None else f"{experience.hours:,} hours"
-        within = f" within the last {experience.within_years} years" if experience.within_years else ""
-        return f"{amount} of {catalog.label('experience_kinds', experience.of)}{within}"
-    if condition.ce_hours:
-        within = f" within the last {condition.ce_hours.within_years} years" if condition.ce_hours.within_years else ""
-        return f"{condition.ce_hours.hours} hours of continuing education in case management{within}"
-    options = condition.any_of or ()
-    return "one of: " + "; or ".join(
-        " and ".join(describe_condition(catalog, c) for c in option.all_of) for option in options
-    )
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def describe_as_of(as_of: str) -> str:
-    """'2022-05' reads better as 'May 2022'; full dates and years stay as they are."""
-    parts = as_of.split("-")
-    return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) == 2 else as_of
-
-
-def _article(label: str) -> str:
-    return label if label.startswith(("no ", "a ", "an ")) else f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
-
-
 def _bullets(lines: Iterable[str]) -> Text:
     return Text("\n").join(literal(f"• {line}") for line in lines)
 
@@ -158,7 +98,7 @@ def compare_table(catalog: Catalog, roles: list[Role]) -> tuple[Table, SourceInd
         [
             literal(
                 f"{r.work_setting.text}{index.mark(r.work_setting.sources)} "
-                + _sentence(", ".join(catalog.label("settings", s) for s in r.settings.ids))
+                + sentence(", ".join(catalog.label("settings", s) for s in r.settings.ids))
                 + "."
                 + index.mark(r.settings.sources)
             )
@@ -184,7 +124,7 @@ def compare_table(catalog: Catalog, roles: list[Role]) -> tuple[Table, SourceInd
         "Skills",
         [
             _bullets(
-                [_sentence(", ".join(catalog.label("skills", s) for s in r.skills.ids)) + index.mark(r.skills.sources)]
+                [sentence(", ".join(catalog.label("skills", s) for s in r.skills.ids)) + index.mark(r.skills.sources)]
                 + (
                     [
                         "Both roles: "
@@ -328,3 +268,66 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
             console.print(Padding(part, (0, 0, 0, 2), expand=False))
     console.print()
     console.print(sources_list(index))
+
+
+def _bar(fit: int, width: int = 20) -> str:
+    filled = round(fit * width / 100)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def print_result(console: Console, catalog: Catalog, result: Result, plain: bool = False) -> None:
+    """A ranked summary, then per role: entry, credentials with dates, and every point of the fit."""
+    say = console.print
+    say(literal(f"Results as of {result.as_of.isoformat()}" + (f" for {result.id}" if result.id else ""), "bold"))
+    say()
+    width = max(len(role.title) for role in result.roles)
+    for rank, role in enumerate(result.roles, start=1):
+        entry = "meets the entry requirements" if role.eligible else "does not yet meet the entry requirements"
+        bar = "" if plain else f"{_bar(role.fit)}  "
+        say(literal(f"{rank}. {role.title.ljust(width)}  {bar}fit {role.fit:3}/100  {entry}"))
+    for role in result.roles:
+        say()
+        say(literal(f"{role.title}: fit {role.fit}/100", "bold underline"))
+        if role.eligible:
+            say(literal(f"  {_mark(True)} Meets the entry requirements."))
+        else:
+            say(literal(f"  {_mark(False)} Does not yet meet the entry requirements:"))
+            for gap in role.gaps:
+                say(literal(f"      - {gap.message}"))
+        say(literal("  Credentials (voluntary):"))
+        for credential in role.certifications:
+            say(literal(f"  {_mark(credential.eligible)} {credential.abbreviation}, {credential.body}: "
+                        + _credential_status(credential)))  # fmt: skip
+            say(literal(f"      {'route' if credential.eligible else 'nearest route'}: {credential.route_label}"))
+            for gap in credential.gaps:
+                say(literal(f"      - {gap.message}"))
+            for note in credential.notes:
+                say(literal(f"      note: {note}", "dim"))
+        say(literal("  Why this fit:"))
+        for reason in role.reasons:
+            say(literal(f"    {reason.points:3}/{reason.max_points:<3} {reason.message}"))
+        total = sum(r.points for r in role.reasons), sum(r.max_points for r in role.reasons)
+        say(literal(f"    {total[0]:3}/{total[1]:<3} in all, {role.fit}/100"))
+    if result.warnings:
+        say()
+        say(literal("Warnings:", "bold"))
+        for warning in result.warnings:
+            say(literal(f"  ! {warning}"))
+    say()
+    say(literal(result.disclaimer))
+    credentials = [catalog.credential(c.id) for role in result.roles for c in role.certifications]
+    index = SourceIndex(catalog)
+    index.mark(source.id for source in catalog.cited_sources(*credentials))
+    say(sources_list(index))
+
+
+def _credential_status(credential: CredentialResult) -> str:
+    if credential.eligible:
+        return "eligible now"
+    if credential.eligible_on is not None:
+        return f"eligible on {credential.eligible_on.isoformat()} if you keep your current job at its hours"
+    return "not eligible yet; no date can be projected from your current job"
