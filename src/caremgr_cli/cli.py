@@ -248,6 +248,7 @@ def _ask(prompt: str) -> str:
     sys.stderr.flush()
     line = sys.stdin.readline()
     if not line:
+        sys.stderr.write("\n")
         raise EOFError
     return line.rstrip("\n")
 

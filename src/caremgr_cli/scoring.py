@@ -5,6 +5,7 @@ No I/O and no clock: "today" is an argument, so the same input always gives the 
 
 from __future__ import annotations
 
+import calendar
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +30,8 @@ MONTHS_PER_YEAR = 12
 WEEKS_PER_MONTH = 52 / 12
 DAYS_PER_MONTH = 365.25 / 12
 EPSILON = 1e-9
+# Beyond a working life a projected date is meaningless (and tiny hours would overflow dates).
+MAX_PROJECTION_MONTHS = 50 * 12
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,11 @@ def _score_credential(answers: Answers, catalog: Catalog, credential: Credential
         notes.append(credential.full_time.note)
     if credential.rules_note:
         notes.append(credential.rules_note)
+    windows = sorted({c.experience.within_years for r in credential.routes for c in r.all_of
+                      if c.experience and c.experience.within_years})  # fmt: skip
+    if windows:
+        years = " or ".join(str(w) for w in windows)
+        notes.append(f"Assumes the experience you gave falls within the last {years} years; older work does not count.")
     return CredentialResult(
         id=credential.id,
         name=credential.name,
@@ -128,7 +136,17 @@ def _date_met(context: _Context, gaps: list[Gap], today: date) -> date | None:
         if gap.unit == "hours":
             short /= context.full_time_hours * WEEKS_PER_MONTH
         months = max(months, short / rate)
-    return today + timedelta(days=math.ceil(months * DAYS_PER_MONTH - EPSILON))
+    return _add_months(today, months) if months <= MAX_PROJECTION_MONTHS else None
+
+
+def _add_months(day: date, months: float) -> date:
+    """Calendar months first (so 12 months is the same day next year), then the rest in days."""
+    whole = math.floor(months + EPSILON)
+    rest = max(0.0, months - whole)
+    month_index = day.month - 1 + whole
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last_day)) + timedelta(days=math.ceil(rest * DAYS_PER_MONTH - EPSILON))
 
 
 def _gaps(context: _Context, conditions: tuple[Condition, ...]) -> list[Gap]:
@@ -162,8 +180,9 @@ def _condition_gaps(context: _Context, condition: Condition) -> list[Gap]:
                     message=f"needs {short} more hours of continuing education in case management"
                     f" within the last {rule.within_years or 3} years (has {have:g} of {rule.hours})")]  # fmt: skip
     options = condition.any_of or ()
-    option_gaps = [_gaps(context, option.all_of) for option in options]
-    return min(option_gaps, key=len)
+    if any(not _gaps(context, option.all_of) for option in options):
+        return []
+    return [Gap(kind="any_of", message=needs)]
 
 
 def _education_gaps(context: _Context, condition: Condition, needs: str) -> list[Gap]:
@@ -187,12 +206,8 @@ def _experience_gaps(context: _Context, condition: Condition) -> list[Gap]:
     rule = condition.experience
     assert rule is not None
     months = getattr(answers.experience, rule.of) * MONTHS_PER_YEAR
-    caveat = ""
-    if rule.within_years is not None:
-        if context.accrual_rate(rule.of) > 0:
-            months = min(months, rule.within_years * MONTHS_PER_YEAR)
-        else:
-            months, caveat = 0.0, "; only experience in your current job is counted toward a time window"
+    if rule.within_years is not None:  # older experience does not count; see the credential's notes
+        months = min(months, rule.within_years * MONTHS_PER_YEAR)
     label = catalog.label("experience_kinds", rule.of)
     within = f" within the last {rule.within_years} years" if rule.within_years else ""
     kind = f"experience.{rule.of}"
@@ -201,14 +216,14 @@ def _experience_gaps(context: _Context, condition: Condition) -> list[Gap]:
         if hours + EPSILON >= rule.hours:
             return []
         short = math.ceil(rule.hours - hours - EPSILON)
-        message = f"needs {short:,} more hours of {label}{within} (has {hours:,.0f} of {rule.hours:,}){caveat}"
+        message = f"needs {short:,} more hours of {label}{within} (has {hours:,.0f} of {rule.hours:,})"
         return [Gap(kind=kind, unit="hours", needed=rule.hours, have=round(hours, 2), message=message)]
     needed = float(rule.months or 0)
     if months + EPSILON >= needed:
         return []
     short = math.ceil(needed - months - EPSILON)
     unit = "month" if short == 1 else "months"
-    message = f"needs {short} more {unit} of {label}{within} (has {months:g} of {needed:g}){caveat}"
+    message = f"needs {short} more {unit} of {label}{within} (has {months:g} of {needed:g})"
     return [Gap(kind=kind, unit="months", needed=needed, have=round(months, 4), message=message)]
 
 

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import Invoke
+
+ANSWERS = {
+    "id": "ana",
+    "education": {"level": "associate", "field": "nursing"},
+    "licenses": {"rn": True},
+    "experience": {"rn": 3, "case_management": 1.5},
+    "employment": {"current": "case-management", "hours_per_week": 30},
+    "preferences": {"care_style": "indirect", "work_setting": "facility"},
+    "skills": {"clinical": 4, "empathy": 5},
+}
+
+
+def test_quiz_answers_json(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(ANSWERS))
+    result = invoke(["quiz", "--answers", str(path), "--as-of", "2026-11-28", "--json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 1
+    assert document["id"] == "ana"
+    assert document["ranking"] == ["case-manager", "care-manager"]
+    ccm = document["roles"][0]["certifications"][0]
+    assert (ccm["id"], ccm["eligible_on"]) == ("ccm", "2027-07-28")
+    from_stdin = invoke(["quiz", "--answers", "-", "--as-of", "2026-11-28", "--json"], input=json.dumps(ANSWERS))
+    assert from_stdin.stdout == result.stdout
+
+
+def test_quiz_without_terminal_or_answers_says_how(invoke: Invoke) -> None:
+    result = invoke(["quiz"])
+    assert result.exit_code == 2
+    assert "caremgr quiz --answers FILE" in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_answers_file_names_line_and_field(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("education:\n  level: phd\nskills:\n  clinicl: 3\n  empathy: 6\n")
+    result = invoke(["quiz", "--answers", str(path), "--json"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{path}:2: education.level: must be one of 'none', 'high-school', 'associate', 'bachelor', 'master' "
+        "or 'doctorate', not 'phd'",
+        f"{path}:5: skills.empathy: must be at most 5, not 6",
+    ]
+
+
+def test_scripted_questionnaire_with_wrong_answer_back_and_review(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("caremgr_cli.cli._terminal_attached", lambda: True)
+    saved = tmp_path / "saved.yaml"
+    lines = [
+        "bachelor's degree",  # 1 level, by name
+        "12",  # 2 field: out of range, re-asked
+        "2",  # 2 field: social work
+        "back",  # back to field
+        "1",  # 2 field: nursing
+        "yes",  # 3 field experience
+        "y",  # 4 RN
+        "n",  # 5 other license
+        "2.5",  # 6 RN years
+        "1",  # 7 case management years
+        "0",  # ccm supervised
+        "0",  # supervisor
+        "",  # care management (default 0)
+        "",  # direct care
+        "30",  # CE hours
+        "case management",  # current job
+        "40",  # hours
+        "1",  # work setting: facility
+        "1",  # care style: indirect
+        *["4"] * 14,  # skills
+        "1",  # review: change answer 1
+        "master",  # now a master's
+        "",  # score
+    ]
+    result = invoke(["quiz", "--as-of", "2026-11-28", "--json", "--save", str(saved)], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert "! type a number from 1 to 11, or a choice's name" in result.stderr
+    document = json.loads(result.stdout)
+    assert document["ranking"][0] == "case-manager"
+    stored = yaml.safe_load(saved.read_text())
+    assert stored["education"] == {"level": "master", "field": "nursing", "field_experience": True}
+    again = invoke(["quiz", "--answers", str(saved), "--as-of", "2026-11-28", "--json"])
+    assert again.stdout == result.stdout
+
+
+def test_end_of_input_mid_questionnaire(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("caremgr_cli.cli._terminal_attached", lambda: True)
+    result = invoke(["quiz"], input="1\n")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "caremgr: input ended before the questionnaire was finished"
+
+
+def test_quiz_text_output(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(ANSWERS))
+    out = invoke(["quiz", "--answers", str(path), "--as-of", "2026-11-28", "--plain"]).stdout
+    assert "1. Case manager  fit  58/100  meets the entry requirements" in out
+    words = " ".join(out.split())  # lines wrap at 80 columns
+    assert "needs 6 more months of full-time case management (has 18 of 24)" in words
+    assert "eligible on 2027-07-28 if you keep your current job at its hours" in words
+    assert "█" not in out
+
+
+def test_schemas(invoke: Invoke) -> None:
+    assert "education" in json.loads(invoke(["schema", "answers"]).stdout)["properties"]
+    assert "ranking" in json.loads(invoke(["schema", "result"]).stdout)["properties"]

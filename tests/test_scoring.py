@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from caremgr_cli.loading import load_catalog
+from caremgr_cli.models import Answers, Catalog, Result
+from caremgr_cli.scoring import score_answers
+
+CATALOG = load_catalog()
+TODAY = date(2026, 11, 28)
+
+
+def score(document: dict[str, Any], catalog: Catalog = CATALOG) -> Result:
+    return score_answers(Answers.model_validate(document), catalog, TODAY)
+
+
+def credential(result: Result, credential_id: str) -> Any:
+    return next(c for role in result.roles for c in role.certifications if c.id == credential_id)
+
+
+RN_CASE_MANAGER = {
+    "education": {"level": "associate", "field": "nursing"},
+    "licenses": {"rn": True},
+    "employment": {"current": "case-management", "hours_per_week": 40},
+}
+
+
+def test_ccm_exactly_at_24_months_is_eligible_today() -> None:
+    ccm = credential(score({**RN_CASE_MANAGER, "experience": {"case_management": 2}}), "ccm")
+    assert (ccm.eligible, ccm.route, ccm.gaps, ccm.eligible_on) == (True, "any-supervisor", (), TODAY)
+
+
+def test_ccm_one_month_short() -> None:
+    ccm = credential(score({**RN_CASE_MANAGER, "experience": {"case_management": 23 / 12}}), "ccm")
+    assert not ccm.eligible
+    assert [g.message for g in ccm.gaps] == ["needs 1 more month of full-time case management (has 23 of 24)"]
+    assert ccm.eligible_on == date(2026, 12, 28)
+
+
+def test_part_time_hours_stretch_the_date() -> None:
+    document = {**RN_CASE_MANAGER, "experience": {"case_management": 1.5}}
+    document["employment"] = {"current": "case-management", "hours_per_week": 20}
+    ccm = credential(score(document), "ccm")
+    assert ccm.gaps[0].message == "needs 6 more months of full-time case management (has 18 of 24)"
+    assert ccm.eligible_on == date(2027, 11, 28)  # 6 months at half time take 12
+
+
+def test_ccm_supervised_by_a_ccm_needs_only_12_months() -> None:
+    document = {**RN_CASE_MANAGER, "experience": {"case_management": 1, "case_management_ccm_supervised": 1}}
+    assert credential(score(document), "ccm").route == "ccm-supervised"
+
+
+def test_ccm_without_license_degree_or_certification() -> None:
+    document = {"education": {"level": "bachelor", "field": "psychology"}, "experience": {"case_management": 3}}
+    ccm = credential(score(document), "ccm")
+    assert not ccm.eligible
+    assert ccm.eligible_on is None
+    assert [g.kind for g in ccm.gaps] == ["any_of"]
+    assert "that included supervised field experience" in ccm.gaps[0].message
+    with_practicum = {**document, "education": {"level": "bachelor", "field": "psychology", "field_experience": True}}
+    assert credential(score(with_practicum), "ccm").eligible
+
+
+def test_cmc_bachelor_tier_and_look_back_window() -> None:
+    document = {
+        "education": {"level": "bachelor", "field": "social-work"},
+        "experience": {"supervised_care_management": 2, "direct_client_care": 1},
+        "employment": {"current": "care-management", "hours_per_week": 35},
+    }
+    cmc = credential(score(document), "cmc")
+    assert (cmc.eligible, cmc.route) == (True, "bachelor")
+    # Not working in care management now: NACCM's current-work rule fails, and time alone will not fix it.
+    moved = credential(score({**document, "employment": {"current": "other", "hours_per_week": 40}}), "cmc")
+    assert not moved.eligible
+    assert moved.eligible_on is None
+    assert any(g.message == "needs to be working in care management now" for g in moved.gaps)
+
+
+def test_cmc_unrelated_bachelor_needs_three_plus_two_years() -> None:
+    document = {
+        "education": {"level": "bachelor", "field": "unrelated"},
+        "experience": {"supervised_care_management": 2, "direct_client_care": 2},
+        "employment": {"current": "care-management", "hours_per_week": 35},
+    }
+    cmc = credential(score(document), "cmc")
+    assert cmc.route == "associate-diploma-or-unrelated"
+    assert [g.message for g in cmc.gaps] == [
+        "needs 12 more months of paid, full-time, supervised care management within the last 10 years (has 24 of 36)"
+    ]
+    assert cmc.eligible_on == date(2027, 11, 28)
+
+
+def test_cmgt_bc_counts_case_management_hours() -> None:
+    document = {
+        **RN_CASE_MANAGER,
+        "experience": {"rn": 2, "case_management": 0.9},
+        "ce_hours": {"case_management_last_3_years": 30},
+    }
+    cmgt = credential(score(document), "cmgt-bc")
+    assert [g.message for g in cmgt.gaps] == [
+        "needs 128 more hours of full-time case management within the last 3 years (has 1,872 of 2,000)"
+    ]
+    assert cmgt.eligible_on == date(2026, 12, 21)  # 128 hours at 40 a week
+
+
+def test_omitted_answers_assume_nothing() -> None:
+    result = score({})
+    assert not any(role.eligible for role in result.roles)
+    assert not any(c.eligible for role in result.roles for c in role.certifications)
+    assert "No skills were rated, so every skill counts as 0." in result.warnings
+
+
+def test_warnings_for_contradictions_and_flat_ratings() -> None:
+    skills = {skill.id: 3 for skill in CATALOG.skills}
+    result = score({"experience": {"rn": 2}, "skills": skills})
+    assert "RN experience is given without an RN license." in result.warnings
+    assert any(w.startswith("Every skill is rated 3") for w in result.warnings)
+
+
+def test_entry_gap_for_case_manager_without_rn() -> None:
+    result = score({"education": {"level": "bachelor", "field": "social-work"}})
+    case = next(role for role in result.roles if role.id == "case-manager")
+    assert not case.eligible
+    assert [g.message for g in case.gaps] == [
+        "needs a registered nurse (RN) license",
+        "needs at least an associate degree in nursing (has a bachelor's degree in social work)",
+    ]
+
+
+# --- properties ------------------------------------------------------------------------
+
+years = st.floats(min_value=0, max_value=60, allow_nan=False, allow_infinity=False)
+answers_strategy = st.fixed_dictionaries({
+    "education": st.fixed_dictionaries({
+        "level": st.sampled_from(["none", "high-school", "associate", "bachelor", "master", "doctorate"]),
+        "field": st.sampled_from([f.id for f in CATALOG.fields]),
+        "field_experience": st.booleans(),
+    }),
+    "licenses": st.fixed_dictionaries({"rn": st.booleans(), "other": st.booleans()}),
+    "experience": st.fixed_dictionaries({kind.id: years for kind in CATALOG.experience_kinds}),
+    "ce_hours": st.fixed_dictionaries({"case_management_last_3_years": st.floats(0, 2000)}),
+    "employment": st.fixed_dictionaries({
+        "current": st.sampled_from([e.id for e in CATALOG.employment_kinds]),
+        "hours_per_week": st.floats(0, 100),
+    }),
+    "preferences": st.fixed_dictionaries({
+        "work_setting": st.sampled_from(["facility", "client-homes", "no-preference"]),
+        "care_style": st.sampled_from(["indirect", "direct", "no-preference"]),
+    }),
+    "skills": st.dictionaries(st.sampled_from([s.id for s in CATALOG.skills]), st.integers(1, 5)),
+})  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers_strategy)
+def test_fit_is_its_points_and_eligibility_is_no_gaps(document: dict[str, Any]) -> None:
+    result = score(document)
+    fits = [role.fit for role in result.roles]
+    assert list(result.ranking) == [role.id for role in result.roles]
+    assert fits == sorted(fits, reverse=True)
+    for role in result.roles:
+        earned = sum(r.points for r in role.reasons)
+        possible = sum(r.max_points for r in role.reasons)
+        assert 0 <= role.fit <= 100
+        assert role.fit == round(100 * earned / possible)
+        assert role.eligible == (not role.gaps)
+        for cert in role.certifications:
+            assert cert.eligible == (not cert.gaps)
+            assert (
+                (cert.eligible_on == TODAY) if cert.eligible else (cert.eligible_on is None or cert.eligible_on > TODAY)
+            )
+    assert score(document) == result
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers_strategy, st.sampled_from([k.id for k in CATALOG.experience_kinds]), st.floats(0.01, 10))
+def test_more_experience_never_hurts(document: dict[str, Any], kind: str, extra: float) -> None:
+    before = score(document)
+    more = {**document, "experience": {**document["experience"], kind: min(60, document["experience"][kind] + extra)}}
+    after = score(more)
+    for old, new in zip(sorted(before.roles, key=lambda r: r.id), sorted(after.roles, key=lambda r: r.id), strict=True):
+        assert new.fit >= old.fit
+        assert new.eligible or not old.eligible
+        for old_cert, new_cert in zip(old.certifications, new.certifications, strict=True):
+            assert new_cert.eligible or not old_cert.eligible
+            if old_cert.eligible_on and new_cert.eligible_on:
+                assert new_cert.eligible_on <= old_cert.eligible_on
+
+
+@settings(max_examples=50, deadline=None)
+@given(answers_strategy)
+def test_role_order_in_the_file_changes_nothing(document: dict[str, Any]) -> None:
+    reversed_catalog = CATALOG.model_copy(update={"roles": tuple(reversed(CATALOG.roles))})
+    assert score(document, reversed_catalog) == score(document)
+
+
+@pytest.mark.parametrize(
+    "bad", [{"experience": {"rn": -1}}, {"skills": {"clinical": 6}}, {"education": {"level": "phd"}}]
+)
+def test_bad_answers_are_rejected_by_the_model(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="validation error"):
+        Answers.model_validate(bad)
