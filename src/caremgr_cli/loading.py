@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import UserError
-from .models import Answers, Catalog, Loc, find_reference_problems
+from .models import Answers, Catalog, Loc, describe_unknown, find_reference_problems
 
 MAX_BYTES = 1_000_000
 # Values after aliases are expanded: far above any real file, far below a "billion laughs".
@@ -423,31 +423,28 @@ def load_answers(path: Path | str, catalog: Catalog) -> tuple[dict[str, Any], An
     if not isinstance(data, dict):
         raise DocumentError([Problem(name, f"must be a mapping of fields, not {_type_word(data)}", _line(root))])
     answers = validate_document(data, root, name, Answers)
-    known = [skill.id for skill in catalog.skills]
-    problems = [
-        Problem(name, _unknown_skill(skill_id, known), locate(root, ("skills", skill_id)), f"skills.{skill_id}")
-        for skill_id in answers.skills
-        if skill_id not in known
-    ]
-    if problems:
-        raise DocumentError(problems)
+    _check_skills(answers, catalog, name, root)
     return data, answers
 
 
 def validate_answers(document: dict[str, Any], catalog: Catalog) -> Answers:
     """Answers gathered by the questionnaire, checked as a file's would be."""
     answers = Answers.model_validate(document)
-    unknown = [skill for skill in answers.skills if skill not in {s.id for s in catalog.skills}]
-    if unknown:
-        raise DocumentError([Problem("answers", f"unknown skill '{skill}'") for skill in unknown])
+    _check_skills(answers, catalog, "answers")
     return answers
 
 
-def _unknown_skill(skill_id: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(skill_id, known, n=1)
-    return f"unknown skill '{skill_id}'" + (
-        f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(known)})"
-    )
+def _check_skills(answers: Answers, catalog: Catalog, name: str, root: yaml.Node | None = None) -> None:
+    """Skill ratings may name only the catalog's skills; the Answers model cannot know them."""
+    known = [skill.id for skill in catalog.skills]
+    problems = [
+        Problem(name, describe_unknown("skill", skill_id, known),
+                locate(root, ("skills", skill_id)) if root is not None else None, f"skills.{skill_id}")
+        for skill_id in answers.skills
+        if skill_id not in known
+    ]  # fmt: skip
+    if problems:
+        raise DocumentError(problems)
 
 
 def write_atomic(path: Path, text: str) -> None:

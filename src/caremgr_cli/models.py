@@ -593,7 +593,7 @@ def iter_references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, RefT
                     yield from iter_references(item, (*here, index))
 
 
-def _unknown(kind: str, ref: str, known: list[str]) -> str:
+def describe_unknown(kind: str, ref: str, known: list[str]) -> str:
     close = difflib.get_close_matches(ref, known, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(known)})"
     return f"unknown {kind} '{ref}'{hint}"
@@ -610,7 +610,7 @@ def find_reference_problems(catalog: Catalog) -> list[tuple[Loc, str]]:
     cited: set[str] = set()
     for loc, target, ref in iter_references(catalog):
         if ref not in known[target.table]:
-            problems.append((loc, _unknown(target.kind, ref, known[target.table])))
+            problems.append((loc, describe_unknown(target.kind, ref, known[target.table])))
         if target.table == "sources":
             cited.add(ref)
     problems += [
@@ -619,7 +619,10 @@ def find_reference_problems(catalog: Catalog) -> list[tuple[Loc, str]]:
         if source_id not in cited
     ]
     problems += [
-        (("experience_kinds", index, "id"), _unknown("answers experience field", kind_id, list(EXPERIENCE_FIELDS)))
+        (
+            ("experience_kinds", index, "id"),
+            describe_unknown("answers experience field", kind_id, list(EXPERIENCE_FIELDS)),
+        )
         for index, kind_id in enumerate(known["experience_kinds"])
         if kind_id not in EXPERIENCE_FIELDS
     ]

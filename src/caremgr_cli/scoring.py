@@ -113,14 +113,14 @@ def _score_credential(answers: Answers, catalog: Catalog, credential: Credential
 
 def _best_route(context: _Context, routes: tuple[Route, ...], today: date) -> tuple[Route, list[Gap], date | None]:
     """The first route met today, else the one met soonest, else the one with the fewest gaps."""
-    scored = []
+    candidates = []
     for index, route in enumerate(routes):
         gaps = _gaps(context, route.all_of)
         on = today if not gaps else _date_met(context, gaps, today)
         lasting = sum(not gap.kind.startswith("experience.") for gap in gaps)  # time alone will not close these
-        scored.append((on is None, on or today, lasting, len(gaps), index, route, gaps))
-    *_, route, gaps = min(scored, key=lambda item: item[:5])
-    return route, gaps, (today if not gaps else _date_met(context, gaps, today))
+        candidates.append(((on is None, on or today, lasting, len(gaps), index), route, gaps, on))
+    _, route, gaps, on = min(candidates, key=lambda candidate: candidate[0])
+    return route, gaps, on
 
 
 def _date_met(context: _Context, gaps: list[Gap], today: date) -> date | None:
