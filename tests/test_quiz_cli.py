@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from caremgr_cli.loading import load_catalog
 from conftest import Invoke
 
 ANSWERS = {
@@ -68,6 +69,7 @@ def test_scripted_questionnaire_with_wrong_answer_back_and_review(
         "yes",  # 3 field experience
         "y",  # 4 RN
         "n",  # 5 other license
+        "cdms, 1",  # certifications, by name and number
         "2.5",  # 6 RN years
         "1",  # 7 case management years
         "0",  # ccm supervised
@@ -90,7 +92,16 @@ def test_scripted_questionnaire_with_wrong_answer_back_and_review(
     document = json.loads(result.stdout)
     assert document["ranking"][0] == "case-manager"
     stored = yaml.safe_load(saved.read_text())
-    assert stored["education"] == {"level": "master", "field": "nursing", "field_experience": True}
+    assert stored == {
+        "education": {"level": "master", "field": "nursing", "field_experience": True},
+        "licenses": {"rn": True},
+        "certifications": ["cdms", "crc"],
+        "experience": {"rn": 2.5, "case_management": 1.0},
+        "ce_hours": {"case_management_last_3_years": 30.0},
+        "employment": {"current": "case-management", "hours_per_week": 40.0},
+        "preferences": {"work_setting": "facility", "care_style": "indirect"},
+        "skills": dict.fromkeys((skill.id for skill in load_catalog().skills), 4),
+    }
     again = invoke(["quiz", "--answers", str(saved), "--as-of", "2026-11-28", "--json"])
     assert again.stdout == result.stdout
 

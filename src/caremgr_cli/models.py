@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 AS_OF_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
@@ -204,17 +204,18 @@ class Question(Strict):
     answer: Annotated[str, Field(pattern=r"^[a-z_]+(?:\.[a-z_0-9]+)?$")]
     text: Text
     help: Text | None = None
-    type: Literal["choice", "yes-no", "years", "hours", "ratings"]
-    choices_from: Literal["education_levels", "fields", "employment_kinds"] | None = None
+    type: Literal["choice", "choices", "yes-no", "years", "hours", "ratings"]
+    choices_from: Literal["education_levels", "fields", "employment_kinds", "certifications"] | None = None
     choices: tuple[Choice, ...] = ()
     default: str | float | bool | None = None
     ask_if: AskIf | None = None
 
     @model_validator(mode="after")
     def _choices_for_choice(self) -> Question:
-        if self.type == "choice" and (self.choices_from is None) == (not self.choices):
+        has_choices = self.type in ("choice", "choices")
+        if has_choices and (self.choices_from is None) == (not self.choices):
             raise ValueError("a choice question needs exactly one of 'choices' or 'choices_from'")
-        if self.type != "choice" and (self.choices or self.choices_from):
+        if not has_choices and (self.choices or self.choices_from):
             raise ValueError("only a choice question has choices")
         return self
 
@@ -626,7 +627,47 @@ def find_reference_problems(catalog: Catalog) -> list[tuple[Loc, str]]:
         for index, kind_id in enumerate(known["experience_kinds"])
         if kind_id not in EXPERIENCE_FIELDS
     ]
-    return problems + _name_clashes(catalog)
+    return problems + _name_clashes(catalog) + _question_problems(catalog)
+
+
+_SAMPLE_VALUES: dict[str, Any] = {"yes-no": True, "years": 0, "hours": 0, "ratings": {}}
+
+
+def _question_problems(catalog: Catalog) -> list[tuple[Loc, str]]:
+    """Each question must fill a real answers field, with values that field accepts."""
+    problems: list[tuple[Loc, str]] = []
+    filled: set[str] = set()
+    for index, question in enumerate(catalog.questions):
+        if question.choices_from is not None:
+            ids = [item.id for item in getattr(catalog, question.choices_from)]
+        else:
+            ids = [choice.id for choice in question.choices]
+        if question.type == "choice":
+            samples: list[Any] = ids
+        elif question.type == "choices":
+            samples = [[choice_id] for choice_id in ids]
+        else:
+            samples = [_SAMPLE_VALUES[question.type]]
+        for value in samples:
+            document: dict[str, Any] = {}
+            *parents, last = question.answer.split(".")
+            node = document
+            for key in parents:
+                node = node.setdefault(key, {})
+            node[last] = value
+            try:
+                Answers.model_validate(document)
+            except ValidationError as error:
+                detail = error.errors(include_url=False)[0]
+                where = ".".join(str(part) for part in detail["loc"])
+                message = f"answers field '{question.answer}' cannot hold {value!r} ({where}: {detail['msg']})"
+                problems.append((("questions", index, "answer"), message))
+                break
+        if question.ask_if is not None and question.ask_if.answer not in filled:
+            problems.append((("questions", index, "ask_if", "answer"),
+                             f"'{question.ask_if.answer}' is not answered by an earlier question"))  # fmt: skip
+        filled.add(question.answer)
+    return problems
 
 
 def _name_clashes(catalog: Catalog) -> list[tuple[Loc, str]]:

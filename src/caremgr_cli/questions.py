@@ -73,6 +73,8 @@ def choices(catalog: Catalog, question: Question) -> tuple[Choice, ...]:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) or "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -94,13 +96,12 @@ def parse(catalog: Catalog, step: Step, raw: str) -> Any:
     text = raw.strip()
     question = step.question
     if question.type == "choice":
-        options = choices(catalog, question)
-        if text.isdigit() and 1 <= int(text) <= len(options):
-            return options[int(text) - 1].id
-        for option in options:
-            if text.lower() in (option.id.lower(), option.label.lower()):
-                return option.id
-        raise InvalidAnswer(f"type a number from 1 to {len(options)}, or a choice's name")
+        return _pick(choices(catalog, question), text)
+    if question.type == "choices":
+        if text.lower() == "none":
+            return []
+        picked = [_pick(choices(catalog, question), part.strip()) for part in text.split(",") if part.strip()]
+        return list(dict.fromkeys(picked))
     if question.type == "yes-no":
         if text.lower() in YES:
             return True
@@ -118,6 +119,23 @@ def parse(catalog: Catalog, step: Step, raw: str) -> Any:
     if not math.isfinite(number):
         raise InvalidAnswer("type a finite number")
     return number
+
+
+def _pick(options: tuple[Choice, ...], text: str) -> str:
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1].id
+    for option in options:
+        if text.lower() in (option.id.lower(), option.label.lower()):
+            return option.id
+    raise InvalidAnswer(f"type a number from 1 to {len(options)}, or a choice's name")
+
+
+def _labels(catalog: Catalog, question: Question, value: Any) -> Any:
+    """A choice answer as the person saw it: labels, not ids."""
+    by_id = {option.id: option.label for option in choices(catalog, question)}
+    if isinstance(value, list):
+        return [by_id.get(item, item) for item in value]
+    return by_id.get(value, value) if isinstance(value, str) else value
 
 
 def check(document: dict[str, Any], path: tuple[str, ...]) -> str | None:
@@ -138,13 +156,14 @@ def prompt_for(catalog: Catalog, step: Step, document: dict[str, Any], number: i
         lines.insert(0, question.text)
     if question.help:
         lines.append(f"   ({question.help})")
-    if question.type == "choice":
+    if question.type in ("choice", "choices"):
         lines += [f"   {i}) {option.label}" for i, option in enumerate(choices(catalog, question), start=1)]
     current = get_value(document, step.path)
     default = current if current is not None else question.default
     if question.type == "choice" and default is not None:
-        label = next((o.label for o in choices(catalog, question) if o.id == default), default)
-        hint = f"[{label}]"
+        hint = f"[{_labels(catalog, question, default)}]"
+    elif question.type == "choices":
+        hint = f"[{_text(_labels(catalog, question, default or []))}] numbers or names, separated by commas"
     elif question.type == "ratings":
         hint = f"[{_text(default) or 'skip'}] 1-5"
     elif question.type == "yes-no":
@@ -221,8 +240,8 @@ def review(catalog: Catalog, document: dict[str, Any], ask: Ask, say: Say) -> No
         say("\nYour answers:")
         for number, step in enumerate(shown, start=1):
             value = get_value(document, step.path)
-            if step.question.type == "choice" and value is not None:
-                value = next((o.label for o in choices(catalog, step.question) if o.id == value), value)
+            if step.question.type in ("choice", "choices"):
+                value = _labels(catalog, step.question, value)
             text = _text(value) if value is not None else f"(not given: {_text(step.question.default) or 'skip'})"
             say(f"  {number:2}. {step.label}: {text}")
         raw = ask("Press Enter to see your results, or type a number to change that answer > ").strip()

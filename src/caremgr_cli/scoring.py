@@ -231,12 +231,14 @@ def _fit_reasons(answers: Answers, catalog: Catalog, role: Role, term: FitTerm) 
     if term.preference is not None:
         wanted = getattr(answers.preferences, term.preference)
         offered = getattr(role, term.preference).value
+        label = _choice_labels(catalog, f"preferences.{term.preference}")
         if wanted == offered:
-            points, verdict = term.points, f"you prefer {offered}, as this role is"
+            points, verdict = term.points, f"{label.get(offered, offered)}, as you prefer"
         elif wanted == "no-preference":
-            points, verdict = term.points // 2, "no preference given: half the points"
+            points, verdict = term.points // 2, "no preference given, so half the points"
         else:
-            points, verdict = 0, f"you prefer {wanted}; this role is {offered}"
+            points = 0
+            verdict = f"this role works {label.get(offered, offered)}; you prefer {label.get(wanted, wanted)}"
         return [Reason(id=term.id, points=points, max_points=term.points, message=f"{term.label}: {verdict}")]
     if term.skills is not None:
         skill_ids = role.skills.ids if term.skills == "role" else (
@@ -262,6 +264,12 @@ def _fit_reasons(answers: Answers, catalog: Catalog, role: Role, term: FitTerm) 
     full = term.experience.full_at_months / MONTHS_PER_YEAR
     return [Reason(id=term.id, points=points, max_points=term.points,
                    message=f"{term.label}: {months / MONTHS_PER_YEAR:g} years, full points from {full:g}")]  # fmt: skip
+
+
+def _choice_labels(catalog: Catalog, answer: str) -> dict[str, str]:
+    """The words the questionnaire used for an answer's choices, to echo them back."""
+    question = next((q for q in catalog.questions if q.answer == answer), None)
+    return {choice.id: choice.label for choice in question.choices} if question else {}
 
 
 def find_warnings(answers: Answers, catalog: Catalog) -> list[str]:
