@@ -7,7 +7,9 @@ import pytest
 import yaml
 
 from caremgr_cli.loading import load_catalog
-from conftest import Invoke
+from conftest import DATA, Invoke, check_golden
+
+GOLDEN = DATA / "golden"
 
 ANSWERS = {
     "id": "ana",
@@ -127,3 +129,45 @@ def test_quiz_text_output(invoke: Invoke, tmp_path: Path) -> None:
 def test_schemas(invoke: Invoke) -> None:
     assert "education" in json.loads(invoke(["schema", "answers"]).stdout)["properties"]
     assert "ranking" in json.loads(invoke(["schema", "result"]).stdout)["properties"]
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_quiz_text_exact_at_80_columns(invoke: Invoke, tmp_path: Path, update_golden: bool, plain: bool) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(ANSWERS))
+    args = ["quiz", "--answers", str(path), "--as-of", "2026-11-28", *(["--plain"] if plain else [])]
+    result = invoke(args)
+    assert result.exit_code == 0, result.stderr
+    check_golden(GOLDEN / f"quiz-ana-80{'-plain' if plain else ''}.txt", result.stdout, update_golden)
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert ("█" in result.stdout) is not plain
+
+
+def test_accessible_environment_means_plain(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(ANSWERS))
+    args = ["quiz", "--answers", str(path), "--as-of", "2026-11-28"]
+    assert invoke(args, env={"ACCESSIBLE": "1"}).stdout == invoke([*args, "--plain"]).stdout
+
+
+def test_save_is_atomic_and_keeps_the_old_file_on_bad_answers(invoke: Invoke, tmp_path: Path) -> None:
+    saved = tmp_path / "answers.yaml"
+    saved.write_text("id: old\n")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"experience": {"rn": -2}}')
+    result = invoke(["quiz", "--answers", str(bad), "--save", str(saved)])
+    assert result.exit_code == 1
+    assert saved.read_text() == "id: old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.yaml", "bad.json"]
+    unwritable = tmp_path / "no-such-folder" / "answers.yaml"
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(ANSWERS))
+    result = invoke(["quiz", "--answers", str(good), "--save", str(unwritable)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{unwritable}: cannot save:")
+
+
+def test_bad_as_of_is_a_usage_error(invoke: Invoke) -> None:
+    result = invoke(["quiz", "--answers", "-", "--as-of", "28/11/2026"], input="{}")
+    assert result.exit_code == 2
+    assert result.stderr == "caremgr: --as-of must be a date as YYYY-MM-DD, not '28/11/2026'\n"

@@ -205,3 +205,70 @@ def test_role_order_in_the_file_changes_nothing(document: dict[str, Any]) -> Non
 def test_bad_answers_are_rejected_by_the_model(bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="validation error"):
         Answers.model_validate(bad)
+
+
+def test_ccm_as_supervisor_route() -> None:
+    document = {**RN_CASE_MANAGER, "experience": {"case_management": 1, "case_management_supervisor": 1}}
+    ccm = credential(score(document), "ccm")
+    assert (ccm.eligible, ccm.route) == (True, "as-supervisor")
+
+
+CARE_MANAGER_NOW = {"employment": {"current": "care-management", "hours_per_week": 35}}
+
+
+def test_cmc_master_tier_needs_two_years_only() -> None:
+    document = {
+        **CARE_MANAGER_NOW,
+        "education": {"level": "master", "field": "gerontology"},
+        "experience": {"supervised_care_management": 2},
+    }
+    cmc = credential(score(document), "cmc")
+    assert (cmc.eligible, cmc.route, cmc.eligible_on) == (True, "master", TODAY)
+
+
+def test_cmc_rn_diploma_counts_through_the_rn_license() -> None:
+    document = {
+        **CARE_MANAGER_NOW,
+        "education": {"level": "high-school"},
+        "licenses": {"rn": True},
+        "experience": {"supervised_care_management": 3, "direct_client_care": 2},
+    }
+    assert credential(score(document), "cmc").route == "associate-diploma-or-unrelated"
+    assert credential(score(document), "cmc").eligible
+    without_license = {**document, "licenses": {"rn": False}}
+    cmc = credential(score(without_license), "cmc")
+    assert not cmc.eligible
+    assert (cmc.route, [g.kind for g in cmc.gaps]) == ("master", ["education"])
+    assert cmc.eligible_on is None  # time alone will not bring a degree
+
+
+def test_look_back_window_caps_old_experience() -> None:
+    # 12 years of case management count as only the 3 years inside ANCC's window.
+    document = {
+        **RN_CASE_MANAGER,
+        "experience": {"rn": 12, "case_management": 12},
+        "ce_hours": {"case_management_last_3_years": 10},
+    }
+    cmgt = credential(score(document), "cmgt-bc")
+    assert [g.kind for g in cmgt.gaps] == ["ce_hours"]  # the hours are met, the window is not exceeded
+    cmc_document = {
+        **CARE_MANAGER_NOW,
+        "education": {"level": "master", "field": "nursing"},
+        "experience": {"supervised_care_management": 15},
+    }
+    cmc = credential(score(cmc_document), "cmc")
+    assert cmc.eligible
+    assert "Assumes the experience you gave falls within the last 10 years; older work does not count." in cmc.notes
+
+
+def test_capped_experience_still_meets_a_smaller_need() -> None:
+    # A 10-year window: 12 years of direct contact count as 10, still more than the 2 needed.
+    document = {
+        **CARE_MANAGER_NOW,
+        "education": {"level": "bachelor", "field": "unrelated"},
+        "experience": {"supervised_care_management": 1, "direct_client_care": 12},
+    }
+    cmc = credential(score(document), "cmc")
+    assert [g.message for g in cmc.gaps] == [
+        "needs 24 more months of paid, full-time, supervised care management within the last 10 years (has 12 of 36)"
+    ]

@@ -150,10 +150,10 @@ def _education(role: Role, index: SourceIndex) -> Text:
     return _bullets(lines)
 
 
-def sources_list(index: SourceIndex) -> Text:
-    lines = [literal("Sources", "bold")]
-    lines += [literal(f"[{n}] {describe_source(s)}") for n, s in enumerate(index.sources(), start=1)]
-    return Text("\n").join(lines)
+def sources_list(index: SourceIndex) -> Group:
+    rows: list[RenderableType] = [literal("Sources", "bold")]
+    rows += [_item(f"[{n}]", describe_source(s)) for n, s in enumerate(index.sources(), start=1)]
+    return Group(*rows)
 
 
 def print_compare(console: Console, catalog: Catalog, roles: list[Role]) -> None:
@@ -279,6 +279,17 @@ def _mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
 
+def _item(marker: str, text: str, indent: int = 0, style: str = "") -> Padding:
+    """A marker and text with a hanging indent, so wrapped lines stay under the text."""
+    if not marker:
+        return Padding(literal(text, style), (0, 0, 0, indent), expand=False)
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(literal(marker, style), literal(text, style))
+    return Padding(grid, (0, 0, 0, indent), expand=False)
+
+
 def print_result(console: Console, catalog: Catalog, result: Result, plain: bool = False) -> None:
     """A ranked summary, then per role: entry, credentials with dates, and every point of the fit."""
     say = console.print
@@ -288,35 +299,36 @@ def print_result(console: Console, catalog: Catalog, result: Result, plain: bool
     for rank, role in enumerate(result.roles, start=1):
         entry = "meets the entry requirements" if role.eligible else "does not yet meet the entry requirements"
         bar = "" if plain else f"{_bar(role.fit)}  "
-        say(literal(f"{rank}. {role.title.ljust(width)}  {bar}fit {role.fit:3}/100  {entry}"))
+        say(_item(f"{rank}.", f"{role.title.ljust(width)}  {bar}fit {role.fit:3}/100  {entry}"))
     for role in result.roles:
         say()
         say(literal(f"{role.title}: fit {role.fit}/100", "bold underline"))
         if role.eligible:
-            say(literal(f"  {_mark(True)} Meets the entry requirements."))
+            say(_item(_mark(True), "Meets the entry requirements.", 2))
         else:
-            say(literal(f"  {_mark(False)} Does not yet meet the entry requirements:"))
+            say(_item(_mark(False), "Does not yet meet the entry requirements:", 2))
             for gap in role.gaps:
-                say(literal(f"      - {gap.message}"))
+                say(_item("-", gap.message, 4))
         say(literal("  Credentials (voluntary):"))
         for credential in role.certifications:
-            say(literal(f"  {_mark(credential.eligible)} {credential.abbreviation}, {credential.body}: "
-                        + _credential_status(credential)))  # fmt: skip
-            say(literal(f"      {'route' if credential.eligible else 'nearest route'}: {credential.route_label}"))
+            status = _credential_status(credential)
+            say(_item(_mark(credential.eligible), f"{credential.abbreviation}, {credential.body}: {status}", 2))
+            route = "route" if credential.eligible else "nearest route"
+            say(_item("", f"{route}: {credential.route_label}", 4))
             for gap in credential.gaps:
-                say(literal(f"      - {gap.message}"))
+                say(_item("-", gap.message, 4))
             for note in credential.notes:
-                say(literal(f"      note: {note}", "dim"))
+                say(_item("note:", note, 4, "dim"))
         say(literal("  Why this fit:"))
         for reason in role.reasons:
-            say(literal(f"    {reason.points:3}/{reason.max_points:<3} {reason.message}"))
+            say(_item(f"{reason.points:3}/{reason.max_points:<3}", reason.message, 2))
         total = sum(r.points for r in role.reasons), sum(r.max_points for r in role.reasons)
-        say(literal(f"    {total[0]:3}/{total[1]:<3} in all, {role.fit}/100"))
+        say(_item(f"{total[0]:3}/{total[1]:<3}", f"in all, {role.fit}/100", 2))
     if result.warnings:
         say()
         say(literal("Warnings:", "bold"))
         for warning in result.warnings:
-            say(literal(f"  ! {warning}"))
+            say(_item("!", warning, 2))
     say()
     say(literal(result.disclaimer))
     credentials = [catalog.credential(c.id) for role in result.roles for c in role.certifications]
