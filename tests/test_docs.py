@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import Invoke, check_golden
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS: list[list[str]] = [[], ["roles"], ["show"], ["compare"], ["validate"], ["schema"]]
+COMMANDS: list[list[str]] = [[], ["quiz"], ["roles"], ["show"], ["compare"], ["validate"], ["schema"]]
 
 
 def render_cli_reference(invoke: Invoke) -> str:
@@ -34,3 +36,10 @@ def test_readme_mentions_every_command() -> None:
     readme = (ROOT / "README.md").read_text()
     for command in COMMANDS[1:]:
         assert f"caremgr {command[0]}" in readme
+
+
+@pytest.mark.parametrize("name", ["roles", "answers", "result"])
+def test_json_schemas_in_docs_are_current(invoke: Invoke, update_golden: bool, name: str) -> None:
+    result = invoke(["schema", name])
+    assert result.exit_code == 0
+    check_golden(ROOT / "docs" / "schema" / f"{name}.json", result.stdout, update_golden)
