@@ -97,9 +97,12 @@ def _catalog(ctx: typer.Context) -> Catalog:
     return load_catalog(ctx.obj["roles"] if ctx.obj else None)
 
 
-def _stdout() -> Console:
+def _stdout(plain: bool = False) -> Console:
     from rich.console import Console
 
+    # Plain output is for screen readers and logs: no escape codes of any kind.
+    if plain:
+        return Console(highlight=False, emoji=False, color_system=None)
     return Console(highlight=False, emoji=False)
 
 
@@ -329,7 +332,4 @@ def quiz_command(
     from .render import print_result
 
     plain = plain or os.environ.get("ACCESSIBLE", "") not in ("", "0")
-    console = _stdout()
-    if plain:
-        console.no_color = True
-    print_result(console, catalog, result, plain=plain)
+    print_result(_stdout(plain), catalog, result, plain=plain)

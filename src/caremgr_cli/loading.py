@@ -310,6 +310,11 @@ def _type_word(value: Any) -> str:
     return _TYPE_WORDS.get(type(value), type(value).__name__)
 
 
+def _number(value: Any) -> str:
+    """0.0 and 60.0 read as 0 and 60 to a person; other values keep their repr."""
+    return f"{value:g}" if isinstance(value, float) else repr(value)
+
+
 def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     """Pydantic's wording rewritten as a plain sentence for a person editing a file."""
     kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
@@ -354,7 +359,7 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     }
     if kind in bounds:
         words, key = bounds[kind]
-        return f"{words} {ctx.get(key)}, not {value!r}"
+        return f"{words} {_number(ctx.get(key))}, not {_number(value)}"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} item(s)"
     if kind == "too_long":

@@ -47,6 +47,8 @@ def get_value(document: dict[str, Any], path: tuple[str, ...]) -> Any:
 
 
 def set_value(document: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    if value is None and get_value(document, path) is None:
+        return  # nothing to clear, and no empty parents to create
     node = document
     for key in path[:-1]:
         node = node.setdefault(key, {})
@@ -233,6 +235,14 @@ def run_questionnaire(
     return document
 
 
+def _not_given(step: Step) -> str:
+    if step.question.type == "choices":
+        return "(not given: none)"
+    if step.question.default is None:
+        return "(not given: skipped)"
+    return f"(not given: {_text(step.question.default)})"
+
+
 def review(catalog: Catalog, document: dict[str, Any], ask: Ask, say: Say) -> None:
     """Show every answer; the person may change any before scoring."""
     while True:
@@ -242,12 +252,15 @@ def review(catalog: Catalog, document: dict[str, Any], ask: Ask, say: Say) -> No
             value = get_value(document, step.path)
             if step.question.type in ("choice", "choices"):
                 value = _labels(catalog, step.question, value)
-            text = _text(value) if value is not None else f"(not given: {_text(step.question.default) or 'skip'})"
-            say(f"  {number:2}. {step.label}: {text}")
+            say(f"  {number:2}. {step.label}: {_text(value) if value is not None else _not_given(step)}")
         raw = ask("Press Enter to see your results, or type a number to change that answer > ").strip()
         if not raw:
             return
         if raw.isdigit() and 1 <= int(raw) <= len(shown):
             ask_step(catalog, shown[int(raw) - 1], document, number=int(raw), ask=ask, say=say)
+            # A changed answer can open questions that were skipped before: ask them now.
+            for step in expand_steps(catalog):
+                if step not in shown and applies(step, document):
+                    ask_step(catalog, step, document, number=len(shown) + 1, ask=ask, say=say)
         else:
             say(f"   ! type a number from 1 to {len(shown)}, or press Enter")
