@@ -22,20 +22,6 @@ def spawn(*args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
 
 
 @pytest.mark.slow
-def test_full_run_to_the_result() -> None:
-    child = spawn("--as-of", "2026-11-28")
-    for answer in ANSWERS:
-        child.expect_exact("> ")
-        child.sendline(answer)
-    child.expect(pexpect.EOF)
-    child.close()
-    output = child.before or ""
-    assert child.exitstatus == 0, output
-    assert "Results as of 2026-11-28" in output
-    assert "Traceback" not in output
-
-
-@pytest.mark.slow
 def test_ctrl_c_at_a_prompt_exits_130() -> None:
     child = spawn()
     child.expect_exact("> ")
@@ -59,3 +45,20 @@ def test_ctrl_d_at_a_prompt_ends_cleanly() -> None:
     assert child.exitstatus == 1
     assert "input ended before the questionnaire was finished" in (child.before or "")
     assert "Traceback" not in (child.before or "")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("env", [{"ACCESSIBLE": "1"}, {}])
+def test_full_run_to_the_result(env: dict[str, str]) -> None:
+    child = spawn("--as-of", "2026-11-28", env=env)
+    for answer in ANSWERS:
+        child.expect_exact("> ")
+        child.sendline(answer)
+    child.expect(pexpect.EOF)
+    child.close()
+    output = child.before or ""
+    assert child.exitstatus == 0, output
+    assert "Results as of 2026-11-28" in output
+    assert "Traceback" not in output
+    assert ("\x1b" in output) is not bool(env)  # a real terminal gets bold text unless ACCESSIBLE
+    assert ("█" in output) is not bool(env)
