@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .errors import ExitCode, UserError
+from .errors import ExitCode, UserError, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,7 +32,7 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except UserError as error:
             for line in error.lines:
-                typer.echo(line, err=True)
+                typer.echo(printable(line).replace("\n", "\\n"), err=True)
             raise typer.Exit(error.code) from None
         except KeyboardInterrupt:
             typer.echo("cancelled", err=True)
@@ -98,10 +98,12 @@ def _catalog(ctx: typer.Context) -> Catalog:
 
 
 def _stdout(plain: bool = False) -> Console:
+    import os
+
     from rich.console import Console
 
-    # Plain output is for screen readers and logs: no escape codes of any kind.
-    if plain:
+    # Plain output (and NO_COLOR) is for screen readers and logs: no escape codes of any kind.
+    if plain or os.environ.get("NO_COLOR"):
         return Console(highlight=False, emoji=False, color_system=None)
     return Console(highlight=False, emoji=False)
 
@@ -247,7 +249,7 @@ def _terminal_attached() -> bool:
 
 
 def _ask(prompt: str) -> str:
-    sys.stderr.write(prompt)
+    sys.stderr.write(printable(prompt))
     sys.stderr.flush()
     line = sys.stdin.readline()
     if not line:
@@ -257,7 +259,7 @@ def _ask(prompt: str) -> str:
 
 
 def _say(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(printable(text) + "\n")
 
 
 def _parse_day(value: str | None) -> date:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
+
+# C0/C1 controls (but tab and newline) and the bidi overrides that can disguise text.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text from files or users may hold terminal control sequences: show them, never run them."""
+    return _UNPRINTABLE.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100
+                            else f"\\u{ord(match.group()):04x}", text)  # fmt: skip
 
 
 class ExitCode(IntEnum):

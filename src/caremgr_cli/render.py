@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from rich import box
@@ -12,18 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 from .describe import describe_as_of, describe_condition, sentence
+from .errors import printable
 from .models import Catalog, Credential, CredentialResult, Pay, Result, Role, Route, Source
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean(text: str) -> str:
-    """Data may hold terminal control sequences; show them as visible escapes, never run them."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def literal(text: str, style: str = "") -> Text:
-    return Text(clean(text), style=style)
+    """Data is never markup (a Text, not a string) and never a terminal command (printable)."""
+    return Text(printable(text), style=style)
 
 
 class SourceIndex:
