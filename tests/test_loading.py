@@ -99,3 +99,34 @@ def test_problems_are_sorted_by_line_and_all_reported(tmp_path: Path) -> None:
     lines = [p.line or 0 for p in error.value.problems]
     assert lines == sorted(lines)
     assert len(error.value.problems) == 3
+
+
+BAD_ANSWERS = sorted(p for p in (DATA / "bad" / "answers").iterdir() if p.suffix in (".yaml", ".json"))
+
+
+@pytest.mark.parametrize("path", BAD_ANSWERS, ids=[p.name for p in BAD_ANSWERS])
+def test_bad_answers_golden(path: Path, invoke: Invoke, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(path.parent)
+    result = invoke(["quiz", "--answers", path.name, "--json"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "Traceback" not in result.stderr
+    check_golden(path.with_suffix(".expected"), result.stderr, update_golden)
+    assert all(line.startswith(path.name + ":") for line in result.stderr.splitlines())
+    # The same document on stdin gets the same messages, named <stdin>.
+    piped = invoke(["quiz", "--answers", "-", "--json"], input=path.read_text())
+    assert (piped.exit_code, piped.stdout) == (1, "")
+    assert piped.stderr == result.stderr.replace(path.name, "<stdin>")
+
+
+def test_cli_messages_for_files_that_cannot_be_read(invoke: Invoke, tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * 1_000_001)
+    cases = {
+        str(tmp_path / "missing.yaml"): f"{tmp_path / 'missing.yaml'}: no such file\n",
+        str(tmp_path): f"{tmp_path}: is a folder, not a file\n",
+        str(big): f"{big}: is larger than the limit of 1,000,000 bytes\n",
+    }
+    for path, message in cases.items():
+        for args in (["validate", path], ["--roles", path, "compare"], ["quiz", "--answers", path]):
+            result = invoke(args)
+            assert (result.exit_code, result.stdout, result.stderr) == (1, "", message), args

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 import types
 import typing
@@ -327,7 +328,10 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
         hint = f"; did you mean '{close[0]}'?" if close else (f" (allowed: {', '.join(allowed)})" if allowed else "")
         return f"unknown field '{loc[-1]}'{hint}"
     if kind == "literal_error":
-        return f"must be one of {ctx.get('expected', '')}, not {value!r}"
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        close = difflib.get_close_matches(str(value), allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"must be one of {ctx.get('expected', '')}, not {value!r}{hint}"
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") in (r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",):
             return f"{value!r} is not a valid id (lower-case letters, digits, '-' or '_')"
