@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pexpect
 import pytest
+import yaml
 
 ANSWERS = [
     "4", "1", "no", "yes", "no", "", "3", "1", "0", "0", "", "", "40", "case management", "40",
@@ -62,3 +64,47 @@ def test_full_run_to_the_result(env: dict[str, str]) -> None:
     assert "Traceback" not in output
     assert ("\x1b" in output) is not bool(env)  # a real terminal gets bold text unless ACCESSIBLE
     assert ("█" in output) is not bool(env)
+
+
+@pytest.mark.slow
+def test_wrong_answer_back_and_review_change_in_a_terminal(tmp_path: Path) -> None:
+    saved = tmp_path / "answers.yaml"
+    child = spawn("--as-of", "2026-11-28", "--json", "--save", str(saved))
+    child.expect_exact("> ")
+    child.sendline("phd")
+    child.expect_exact("! type a number from 1 to 6, or a choice's name")
+    child.expect_exact("> ")
+    child.sendline("4")  # bachelor
+    child.expect_exact("2. In which field is that degree?")
+    child.expect_exact("> ")
+    child.sendline("back")
+    child.expect_exact("1. What is the highest degree you have completed?")
+    child.expect_exact("[bachelor's degree]")  # the earlier answer is the default now
+    for answer in ANSWERS[:-1]:  # all but the final Enter at the review
+        child.expect_exact("> ")
+        child.sendline(answer)
+    child.expect_exact("type a number to change that answer > ")
+    child.sendline("2")  # the field
+    child.expect_exact("> ")
+    child.sendline("social work")
+    child.expect_exact("type a number to change that answer > ")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert '"ranking"' in (child.before or "")
+    assert yaml.safe_load(saved.read_text())["education"]["field"] == "social-work"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["compare", "case", "care"], ["show", "care"]])
+def test_narrow_terminal_and_no_color(args: list[str]) -> None:
+    child = pexpect.spawn(sys.executable, ["-m", "caremgr_cli", *args], encoding="utf-8", timeout=20,
+                          env={**os.environ, "TERM": "xterm", "NO_COLOR": "1"}, dimensions=(40, 40))  # fmt: skip
+    child.expect(pexpect.EOF)
+    child.close()
+    output = (child.before or "").replace("\r\n", "\n")
+    assert child.exitstatus == 0
+    assert "\x1b" not in output
+    assert max(len(line) for line in output.splitlines()) <= 40
+    assert "Sources" in output
