@@ -10,6 +10,9 @@ import pexpect
 import pytest
 import yaml
 
+# The installed console script, beside this interpreter in the test venv.
+CAREMGR = str(Path(sys.executable).parent / "caremgr")
+
 ANSWERS = [
     "4", "1", "no", "yes", "no", "", "3", "1", "0", "0", "", "", "40", "case management", "40",
     "1", "1", *["4"] * 14, "",
@@ -18,7 +21,7 @@ ANSWERS = [
 
 def spawn(*args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
     return pexpect.spawn(
-        sys.executable, ["-m", "caremgr_cli", "quiz", *args], encoding="utf-8", timeout=20,
+        CAREMGR, ["quiz", *args], encoding="utf-8", timeout=20,
         env={**os.environ, "COLUMNS": "80", "TERM": "xterm", **(env or {})}, dimensions=(40, 80),
     )  # fmt: skip
 
@@ -99,7 +102,7 @@ def test_wrong_answer_back_and_review_change_in_a_terminal(tmp_path: Path) -> No
 @pytest.mark.slow
 @pytest.mark.parametrize("args", [["compare", "case", "care"], ["show", "care"]])
 def test_narrow_terminal_and_no_color(args: list[str]) -> None:
-    child = pexpect.spawn(sys.executable, ["-m", "caremgr_cli", *args], encoding="utf-8", timeout=20,
+    child = pexpect.spawn(CAREMGR, args, encoding="utf-8", timeout=20,
                           env={**os.environ, "TERM": "xterm", "NO_COLOR": "1"}, dimensions=(40, 40))  # fmt: skip
     child.expect(pexpect.EOF)
     child.close()
