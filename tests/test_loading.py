@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from caremgr_cli.loading import DocumentError, default_roles_path, load_catalog
+from caremgr_cli.files import DocumentError, default_roles_path
+from caremgr_cli.loading import load_catalog
 from conftest import DATA, Invoke, check_golden
 
 BAD_ROLES = sorted((DATA / "bad" / "roles").glob("*.yaml"))

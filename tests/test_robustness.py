@@ -14,7 +14,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caremgr_cli.loading import DocumentError, default_roles_path, load_catalog
+from caremgr_cli.files import DocumentError, default_roles_path
+from caremgr_cli.loading import load_catalog
 from conftest import DATA, Invoke
 
 PACKAGED_TEXT = default_roles_path().read_text(encoding="utf-8")
@@ -134,13 +135,13 @@ def test_a_real_bug_says_so_with_its_traceback(invoke: Invoke, monkeypatch: pyte
 KILLER = """
 import os, signal, sys
 from pathlib import Path
-from caremgr_cli import loading
+from caremgr_cli import files
 
 def die(fd):
     os.kill(os.getpid(), signal.SIGKILL)  # the process dies after writing, before the rename
 
-loading.os.fsync = die
-loading.write_atomic(Path(sys.argv[1]), "id: new\\n" * 100000)
+files.os.fsync = die
+files.write_atomic(Path(sys.argv[1]), "id: new\\n" * 100000)
 """
 
 

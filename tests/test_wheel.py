@@ -53,7 +53,7 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     )
     assert [role["id"] for role in document["roles"]] == ["case-manager", "care-manager"]
     installed = subprocess.run(
-        [python, "-c", "from caremgr_cli.loading import default_roles_path as p; print(p())"],
+        [python, "-c", "from caremgr_cli.files import default_roles_path as p; print(p())"],
         cwd=elsewhere,
         capture_output=True,
         text=True,

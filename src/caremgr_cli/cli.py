@@ -201,7 +201,8 @@ def validate_command(
 ) -> None:
     """Check a roles file and report every problem with its line."""
     from .documents import dumps
-    from .loading import DocumentError, default_roles_path, load_catalog
+    from .files import DocumentError, default_roles_path
+    from .loading import load_catalog
 
     target = path or (ctx.obj["roles"] if ctx.obj else None) or default_roles_path()
     try:
@@ -309,7 +310,8 @@ def quiz_command(
             ExitCode.USAGE,
         )
     catalog = _catalog(ctx)
-    from .loading import load_answers, validate_answers, write_atomic
+    from .files import write_atomic
+    from .loading import load_answers, validate_answers
     from .questions import run_questionnaire
     from .scoring import score_answers
 

@@ -8,13 +8,9 @@ then map each pydantic error's `loc` back to the node it came from.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import sys
 import types
 import typing
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,10 +18,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import UserError
+from .files import DocumentError, Problem, default_roles_path, read_text
 from .models import Answers, Catalog, Loc, describe_unknown, find_reference_problems
 
-MAX_BYTES = 1_000_000
 # Values after aliases are expanded: far above any real file, far below a "billion laughs".
 MAX_VALUES = 100_000
 
@@ -42,65 +37,6 @@ _TYPE_WORDS = {
     list: "a list",
     dict: "a mapping",
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-    line: int | None = None
-    key_path: str = ""
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.key_path}: {self.message}" if self.key_path else f"{where}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "key_path": self.key_path, "message": self.message}
-
-
-class DocumentError(UserError):
-    """A file or document with one or more problems, all reported at once."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__([str(problem) for problem in problems])
-        self.problems = problems
-
-
-def default_roles_path() -> Path:
-    """The catalog shipped in the wheel, or the checkout's data/roles.yaml when run from source."""
-    packaged = resources.files("caremgr_cli") / "data" / "roles.yaml"
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "data" / "roles.yaml"
-
-
-def read_text(path: Path | str) -> tuple[str, str]:
-    """Return (display name, text) of a file, or of stdin for '-'."""
-    if str(path) == "-":
-        name = "<stdin>"
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-    else:
-        name = str(path)
-        try:
-            with Path(path).open("rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
-        except FileNotFoundError:
-            raise DocumentError([Problem(name, "no such file")]) from None
-        except IsADirectoryError:
-            raise DocumentError([Problem(name, "is a folder, not a file")]) from None
-        except PermissionError:
-            raise DocumentError([Problem(name, "permission denied: cannot read it")]) from None
-        except OSError as error:
-            raise DocumentError([Problem(name, f"cannot read it: {error.strerror or error}")]) from None
-    if len(data) > MAX_BYTES:
-        raise DocumentError([Problem(name, f"is larger than the limit of {MAX_BYTES:,} bytes")])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise DocumentError([Problem(name, f"is not UTF-8 text (bad byte at offset {error.start})", line)]) from None
-    return name, text
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, yaml.Node]:
@@ -454,17 +390,3 @@ def _check_skills(answers: Answers, catalog: Catalog, name: str, root: yaml.Node
     ]  # fmt: skip
     if problems:
         raise DocumentError(problems)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the target, flush to disk, then rename over it: never a half-written file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise DocumentError([Problem(str(path), f"cannot save: {error.strerror or error}")]) from None
