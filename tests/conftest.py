@@ -37,3 +37,11 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
     if update or not path.exists():
         path.write_text(actual, encoding="utf-8")
     assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}; rerun with --update-golden"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests (and the programs they start) keep their catalog cache away from the real home."""
+    import os
+
+    os.environ["CAREMGR_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

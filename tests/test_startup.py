@@ -58,5 +58,19 @@ def test_completion_of_commands_imports_nothing_heavy() -> None:
 
 
 def test_the_probe_can_see_heavy_imports() -> None:
-    # Guards the guard: a command that loads the catalog must show up as heavy.
-    assert "caremgr_cli.models" in heavy_in(loaded_modules(["roles", "--json"]))
+    # Guards the guard: a command that draws a table must show up as heavy.
+    assert {"caremgr_cli.models", "rich"} <= set(heavy_in(loaded_modules(["roles"])))
+
+
+@pytest.mark.parametrize(
+    "args", [["roles", "--json"], ["compare", "case", "care", "--json"], ["show", "gcm", "--json"]]
+)
+def test_json_from_a_warm_cache_needs_no_models_yaml_or_rich(args: list[str]) -> None:
+    loaded_modules(args)  # warms the cache
+    assert heavy_in(loaded_modules(args)) == []
+
+
+def test_role_completion_from_a_warm_cache_needs_no_models_yaml_or_rich() -> None:
+    env = {"_CAREMGR_COMPLETE": "complete_bash", "COMP_WORDS": "caremgr compare ca", "COMP_CWORD": "2"}
+    loaded_modules([], env)
+    assert heavy_in(loaded_modules([], env)) == []

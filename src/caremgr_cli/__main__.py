@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -12,6 +13,13 @@ def main() -> None:
 
         sys.stdout.write(f"caremgr {__version__}\n")
         return
+    # Shells ask for completions on every TAB: role names come from the cache, not from typer.
+    instruction = os.environ.get("_CAREMGR_COMPLETE")
+    if instruction:
+        from .completion import complete_fast
+
+        if complete_fast(instruction):
+            return
     from .cli import app
 
     app(prog_name="caremgr")

@@ -3,11 +3,8 @@ so that `--version` and shell completion do not pay for pydantic, yaml or rich."
 
 from __future__ import annotations
 
-import difflib
-import json
 import sys
 import traceback
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,9 +16,11 @@ from . import __version__
 from .errors import ExitCode, UserError, printable
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from rich.console import Console
 
-    from .models import Catalog, Role
+    from .models import Catalog
 
 
 class _Group(TyperGroup):
@@ -91,10 +90,21 @@ def main_options(
     ctx.obj = {"roles": roles}
 
 
-def _catalog(ctx: typer.Context) -> Catalog:
-    from .loading import load_catalog
+def _roles_path(ctx: typer.Context) -> Path | None:
+    return ctx.obj["roles"] if ctx.obj else None
 
-    return load_catalog(ctx.obj["roles"] if ctx.obj else None)
+
+def _catalog(ctx: typer.Context) -> Catalog:
+    from .cache import load_catalog
+
+    return load_catalog(_roles_path(ctx))
+
+
+def _documents(ctx: typer.Context) -> dict[str, Any]:
+    """Role names and --json documents: plain data, read from the cache without pydantic."""
+    from .cache import load_documents
+
+    return load_documents(_roles_path(ctx))
 
 
 def _stdout(plain: bool = False) -> Console:
@@ -112,28 +122,33 @@ def _print_json(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _resolve_roles(catalog: Catalog, names: list[str]) -> list[Role]:
-    """Role names as the user typed them -> roles, or a usage error naming the valid ones."""
-    resolved: list[Role] = []
+def _resolve_roles(documents: dict[str, Any], names: list[str]) -> list[str]:
+    """Role names as the user typed them -> role ids, or a usage error naming the valid ones."""
+    role_names: dict[str, str] = documents["role_names"]
+    resolved: list[str] = []
     for name in names:
-        role_id = catalog.role_names.get(name.lower())
+        role_id = role_names.get(name.lower())
         if role_id is None:
-            close = difflib.get_close_matches(name.lower(), list(catalog.role_names), n=1)
+            import difflib
+
+            close = difflib.get_close_matches(name.lower(), list(role_names), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            valid = "; ".join(f"{r.id} ({', '.join(r.aliases)})" if r.aliases else r.id for r in catalog.roles)
+            valid = "; ".join(
+                f"{r['id']} ({', '.join(r['aliases'])})" if r["aliases"] else r["id"] for r in documents["roles"]
+            )
             raise UserError([f"caremgr: unknown role '{name}'{hint}", f"valid roles: {valid}"], ExitCode.USAGE)
-        resolved.append(catalog.role(role_id))
+        resolved.append(role_id)
     return resolved
 
 
 def _complete_role(ctx: typer.Context, incomplete: str) -> list[str]:
-    from .loading import load_catalog
+    from .cache import load_documents
 
     try:
-        catalog = load_catalog(ctx.find_root().params.get("roles"))
+        role_names: dict[str, str] = load_documents(ctx.find_root().params.get("roles"))["role_names"]
     except UserError:
         return []
-    return [name for name in catalog.role_names if name.startswith(incomplete.lower())]
+    return [name for name in role_names if name.startswith(incomplete)]
 
 
 RoleArgument = Annotated[str, typer.Argument(help="A role id or alias.", autocompletion=_complete_role)]
@@ -142,30 +157,30 @@ RoleArgument = Annotated[str, typer.Argument(help="A role id or alias.", autocom
 @app.command("roles")
 def roles_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List the roles: id, title and aliases."""
-    catalog = _catalog(ctx)
     if as_json:
-        from .documents import dumps, role_summary
+        from .documents import dumps
 
-        _print_json(dumps({"roles": [role_summary(role) for role in catalog.roles]}))
+        _print_json(dumps({"roles": _documents(ctx)["roles"]}))
         return
     from .render import role_list
 
-    _stdout().print(role_list(catalog))
+    _stdout().print(role_list(_catalog(ctx)))
 
 
 @app.command("show")
 def show_command(ctx: typer.Context, role: RoleArgument, as_json: JsonOption = False) -> None:
     """Show one role in full, with its credentials and sources."""
-    catalog = _catalog(ctx)
-    (chosen,) = _resolve_roles(catalog, [role])
+    documents = _documents(ctx)
+    (role_id,) = _resolve_roles(documents, [role])
     if as_json:
-        from .documents import dumps, role_document
+        from .documents import dumps
 
-        _print_json(dumps({"role": role_document(catalog, chosen)}))
+        _print_json(dumps({"role": documents["documents"][role_id]}))
         return
     from .render import print_role
 
-    print_role(_stdout(), catalog, chosen)
+    catalog = _catalog(ctx)
+    print_role(_stdout(), catalog, catalog.role(role_id))
 
 
 @app.command("compare")
@@ -178,16 +193,17 @@ def compare_command(
     as_json: JsonOption = False,
 ) -> None:
     """Compare roles side by side, topic by topic."""
-    catalog = _catalog(ctx)
-    chosen = _resolve_roles(catalog, roles) if roles else list(catalog.roles)
+    documents = _documents(ctx)
+    chosen = _resolve_roles(documents, roles) if roles else [role["id"] for role in documents["roles"]]
     if as_json:
-        from .documents import dumps, role_document
+        from .documents import dumps
 
-        _print_json(dumps({"roles": [role_document(catalog, role) for role in chosen]}))
+        _print_json(dumps({"roles": [documents["documents"][role_id] for role_id in chosen]}))
         return
     from .render import print_compare
 
-    print_compare(_stdout(), catalog, chosen)
+    catalog = _catalog(ctx)
+    print_compare(_stdout(), catalog, [catalog.role(role_id) for role_id in chosen])
 
 
 @app.command("validate")
@@ -242,6 +258,8 @@ def schema_command(name: Annotated[SchemaName, typer.Argument(help="Which docume
         SchemaName.answers: Answers,
         SchemaName.result: Result,
     }
+    import json
+
     _print_json(json.dumps(models[name].model_json_schema(), indent=2))
 
 
@@ -264,6 +282,8 @@ def _say(text: str) -> None:
 
 
 def _parse_day(value: str | None) -> date:
+    from datetime import date
+
     if value is None:
         return date.today()
     try:
@@ -331,6 +351,8 @@ def quiz_command(
         _say(f"answers saved to {save}")
     result = score_answers(answers, catalog, today)
     if as_json:
+        import json
+
         _print_json(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
     from .render import print_result

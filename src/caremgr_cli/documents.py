@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .models import Catalog, Role
+if TYPE_CHECKING:  # --json output from the cache must not pay for pydantic
+    from .models import Catalog, Role
 
 SCHEMA_VERSION = 1
 
@@ -39,3 +40,12 @@ def role_document(catalog: Catalog, role: Role) -> dict[str, Any]:
     )
     document["sources"] = [s.model_dump(mode="json") for s in cited]
     return document
+
+
+def catalog_documents(catalog: Catalog) -> dict[str, Any]:
+    """What --json output and completion need, as plain data (cached beside the catalog)."""
+    return {
+        "role_names": catalog.role_names,
+        "roles": [role_summary(role) for role in catalog.roles],
+        "documents": {role.id: role_document(catalog, role) for role in catalog.roles},
+    }

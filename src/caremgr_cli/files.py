@@ -67,7 +67,11 @@ def read_bytes(path: Path | str) -> tuple[str, bytes]:
 
 def read_text(path: Path | str) -> tuple[str, str]:
     """Return (display name, text) of a file, or of stdin for '-'."""
-    name, data = read_bytes(path)
+    return decode_text(*read_bytes(path))
+
+
+def decode_text(name: str, data: bytes) -> tuple[str, str]:
+    """UTF-8 text (a BOM is fine), or a problem naming the line of the first bad byte."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

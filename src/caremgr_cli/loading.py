@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .files import DocumentError, Problem, default_roles_path, read_text
+from .files import DocumentError, Problem, decode_text, default_roles_path, read_bytes, read_text
 from .models import Answers, Catalog, Loc, describe_unknown, find_reference_problems
 
 # Values after aliases are expanded: far above any real file, far below a "billion laughs".
@@ -347,7 +347,12 @@ def _by_line(problem: Problem) -> int:
 
 def load_catalog(path: Path | str | None = None) -> Catalog:
     """Read, parse and validate a roles file, with every reference checked."""
-    name, text = read_text(path if path is not None else default_roles_path())
+    return catalog_from_bytes(*read_bytes(path if path is not None else default_roles_path()))
+
+
+def catalog_from_bytes(name: str, raw: bytes) -> Catalog:
+    """Parse and validate the bytes of a roles file named `name`."""
+    name, text = decode_text(name, raw)
     data, root = parse_yaml(text, name)
     if not isinstance(data, dict):
         raise DocumentError([Problem(name, f"must be a mapping of fields, not {_type_word(data)}", _line(root))])

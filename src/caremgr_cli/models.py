@@ -49,7 +49,7 @@ CredentialIds = Annotated[Ids, RefTo("credentials", "credential")]
 class Strict(BaseModel):
     """Unknown keys are errors (a typo must not pass silently) and loaded data never changes."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Labelled(Strict):
@@ -181,9 +181,6 @@ class Option(Strict):
 class Route(Option):
     sources: SourceIds
     note: Text | None = None
-
-
-Condition.model_rebuild()
 
 
 # --- the questionnaire and the fit terms -------------------------------------------------
@@ -502,13 +499,13 @@ class Answers(Strict):
     """What a person told us. Anything omitted counts as zero, none or false."""
 
     id: Annotated[str, Field(max_length=200)] | None = None
-    education: EducationAnswers = EducationAnswers()
-    licenses: LicenseAnswers = LicenseAnswers()
+    education: EducationAnswers = Field(default_factory=EducationAnswers)
+    licenses: LicenseAnswers = Field(default_factory=LicenseAnswers)
     certifications: tuple[Literal["crc", "cdms"], ...] = ()
-    experience: ExperienceAnswers = ExperienceAnswers()
-    ce_hours: CeAnswers = CeAnswers()
-    employment: EmploymentAnswers = EmploymentAnswers()
-    preferences: PreferenceAnswers = PreferenceAnswers()
+    experience: ExperienceAnswers = Field(default_factory=ExperienceAnswers)
+    ce_hours: CeAnswers = Field(default_factory=CeAnswers)
+    employment: EmploymentAnswers = Field(default_factory=EmploymentAnswers)
+    preferences: PreferenceAnswers = Field(default_factory=PreferenceAnswers)
     skills: dict[Id, Rating] = Field(default_factory=dict)
 
 
