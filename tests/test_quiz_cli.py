@@ -165,6 +165,9 @@ def test_save_is_atomic_and_keeps_the_old_file_on_bad_answers(invoke: Invoke, tm
     result = invoke(["quiz", "--answers", str(good), "--save", str(unwritable)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{unwritable}: cannot save:")
+    under_a_file = good / "answers.yaml"  # a file where a folder should be
+    result = invoke(["quiz", "--answers", str(good), "--save", str(under_a_file)])
+    assert (result.exit_code, result.stderr) == (1, f"{under_a_file}: cannot save: Not a directory\n")
 
 
 def test_bad_as_of_is_a_usage_error(invoke: Invoke) -> None:

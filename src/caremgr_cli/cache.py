@@ -10,6 +10,7 @@ are ignored and rebuilt; a cache that cannot be written is skipped silently.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -74,7 +75,8 @@ def _write(name: str, payload: bytes) -> None:
             handle.write(payload)
         temporary.replace(folder / name)
     except OSError:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the folder itself may be what failed
+            temporary.unlink()
 
 
 def load_catalog(path: Path | str | None = None) -> Catalog:

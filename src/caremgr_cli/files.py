@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
@@ -90,5 +91,6 @@ def write_atomic(path: Path, text: str) -> None:
             os.fsync(handle.fileno())
         temporary.replace(path)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the folder itself may be what failed
+            temporary.unlink()
         raise DocumentError([Problem(str(path), f"cannot save: {error.strerror or error}")]) from None

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from caremgr_cli import cache, loading
+from conftest import DATA
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CAREMGR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CAREMGR_NO_CACHE", raising=False)
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def roles(tmp_path: Path) -> Path:
+    path = tmp_path / "roles.yaml"
+    path.write_text((DATA / "minimal.yaml").read_text())
+    return path
+
+
+def count_validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = loading.catalog_from_bytes
+
+    def counting(name: str, data: bytes) -> object:
+        calls.append(name)
+        return real(name, data)
+
+    monkeypatch.setattr(loading, "catalog_from_bytes", counting)
+    return calls
+
+
+def test_second_load_skips_validation_and_gives_an_equal_catalog(
+    folder: Path, roles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = count_validations(monkeypatch)
+    first = cache.load_catalog(roles)
+    second = cache.load_catalog(roles)
+    documents = cache.load_documents(roles)
+    assert calls == [str(roles)]
+    assert first == second
+    assert documents["role_names"] == {"alpha": "alpha", "a": "alpha"}
+    modes = {p.name.split(".", 1)[1]: p.stat().st_mode & 0o777 for p in folder.iterdir()}
+    assert modes == {"catalog.pickle": 0o600, "documents.json": 0o600}
+
+
+def test_a_changed_file_is_validated_again(folder: Path, roles: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = count_validations(monkeypatch)
+    cache.load_catalog(roles)
+    roles.write_text(roles.read_text().replace("Alpha manager", "Alpha lead"))
+    assert cache.load_catalog(roles).roles[0].title == "Alpha lead"
+    assert len(calls) == 2
+
+
+def test_a_bad_file_is_never_cached(folder: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((DATA / "bad" / "roles" / "unknown-key.yaml").read_text())
+    for _ in range(2):
+        with pytest.raises(loading.DocumentError):
+            cache.load_catalog(bad)
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_broken_or_foreign_entries_are_rebuilt(folder: Path, roles: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.load_catalog(roles)
+    (pickled,) = folder.glob("*.pickle")
+    pickled.write_bytes(b"not a pickle")
+    calls = count_validations(monkeypatch)
+    assert cache.load_catalog(roles).roles[0].id == "alpha"
+    pickled.chmod(0o666)  # writable by others: never trusted
+    assert cache.load_catalog(roles).roles[0].id == "alpha"
+    assert len(calls) == 2
+
+
+def test_no_cache_and_unwritable_cache(roles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREMGR_NO_CACHE", "1")
+    assert cache.cache_folder() is None
+    assert cache.load_catalog(roles).roles[0].id == "alpha"
+    monkeypatch.delenv("CAREMGR_NO_CACHE")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("CAREMGR_CACHE_DIR", str(blocker / "cache"))  # cannot be created: skipped silently
+    assert cache.load_documents(roles)["roles"] == [{"id": "alpha", "title": "Alpha manager", "aliases": ["a"]}]
