@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from caremgr_cli import cache, loading
+from caremgr_cli.files import DocumentError
 from conftest import DATA
 
 
@@ -48,7 +49,8 @@ def test_second_load_skips_validation_and_gives_an_equal_catalog(
     assert modes == {"catalog.pickle": 0o600, "documents.json": 0o600}
 
 
-def test_a_changed_file_is_validated_again(folder: Path, roles: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("folder")
+def test_a_changed_file_is_validated_again(roles: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = count_validations(monkeypatch)
     cache.load_catalog(roles)
     roles.write_text(roles.read_text().replace("Alpha manager", "Alpha lead"))
@@ -60,7 +62,7 @@ def test_a_bad_file_is_never_cached(folder: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text((DATA / "bad" / "roles" / "unknown-key.yaml").read_text())
     for _ in range(2):
-        with pytest.raises(loading.DocumentError):
+        with pytest.raises(DocumentError):
             cache.load_catalog(bad)
     assert not folder.exists() or not any(folder.iterdir())
 
