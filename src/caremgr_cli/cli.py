@@ -251,16 +251,14 @@ def schema_command(name: Annotated[SchemaName, typer.Argument(help="Which docume
     """Print the JSON Schema of a document caremgr reads or writes."""
     from pydantic import BaseModel
 
-    from .models import Answers, Catalog, Result
+    from .documents import result_adapter
+    from .models import Answers, Catalog
 
-    models: dict[SchemaName, type[BaseModel]] = {
-        SchemaName.roles: Catalog,
-        SchemaName.answers: Answers,
-        SchemaName.result: Result,
-    }
+    models: dict[SchemaName, type[BaseModel]] = {SchemaName.roles: Catalog, SchemaName.answers: Answers}
+    schema = result_adapter().json_schema() if name is SchemaName.result else models[name].model_json_schema()
     import json
 
-    _print_json(json.dumps(models[name].model_json_schema(), indent=2))
+    _print_json(json.dumps(schema, indent=2))
 
 
 def _terminal_attached() -> bool:
@@ -353,7 +351,9 @@ def quiz_command(
     if as_json:
         import json
 
-        _print_json(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        from .documents import result_document
+
+        _print_json(json.dumps(result_document(result), indent=2, ensure_ascii=False))
         return
     from .render import print_result
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # --json output from the cache must not pay for pydantic
-    from .models import Catalog, Role
+    from pydantic import TypeAdapter
+
+    from .models import Catalog, Result, Role
 
 SCHEMA_VERSION = 1
 
@@ -49,3 +52,25 @@ def catalog_documents(catalog: Catalog) -> dict[str, Any]:
         "roles": [role_summary(role) for role in catalog.roles],
         "documents": {role.id: role_document(catalog, role) for role in catalog.roles},
     }
+
+
+@cache
+def result_adapter() -> TypeAdapter[Result]:
+    """Serialises results (and gives their JSON Schema); built once, on first use."""
+    from pydantic import TypeAdapter
+
+    from .models import Result
+
+    return TypeAdapter(Result)
+
+
+def result_document(result: Result) -> dict[str, Any]:
+    document: dict[str, Any] = result_adapter().dump_python(result, mode="json")
+    return document
+
+
+def result_line(result: Result, source: str, line: int) -> str:
+    """One JSON Lines record: where the answers came from, then the result document."""
+    body = result_adapter().dump_json(result).decode()
+    # The result is a non-empty JSON object: splice the location in front of its first key.
+    return f'{{"source":{json.dumps(source, ensure_ascii=False)},"line":{line},{body[1:]}'

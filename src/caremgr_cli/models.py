@@ -513,9 +513,13 @@ EXPERIENCE_FIELDS = tuple(ExperienceAnswers.model_fields)
 
 
 # --- results -------------------------------------------------------------------------------
+# The scorer's output: plain frozen dataclasses, typed for mypy and described for JSON Schema
+# by pydantic, but never re-validated (they are built by our own code, once per person; see
+# docs/performance.md). documents.py serialises them.
 
 
-class Gap(Strict):
+@dataclass(frozen=True, slots=True)
+class Gap:
     kind: str
     message: str
     needed: float | None = None
@@ -523,14 +527,16 @@ class Gap(Strict):
     unit: str | None = None
 
 
-class Reason(Strict):
+@dataclass(frozen=True, slots=True)
+class Reason:
     id: str
     points: int
     max_points: int
     message: str
 
 
-class CredentialResult(Strict):
+@dataclass(frozen=True, slots=True)
+class CredentialResult:
     id: str
     name: str
     abbreviation: str
@@ -544,7 +550,8 @@ class CredentialResult(Strict):
     notes: tuple[str, ...] = ()
 
 
-class RoleResult(Strict):
+@dataclass(frozen=True, slots=True)
+class RoleResult:
     id: str
     title: str
     fit: Annotated[int, Field(ge=0, le=100)]
@@ -554,8 +561,9 @@ class RoleResult(Strict):
     certifications: tuple[CredentialResult, ...]
 
 
-class Result(Strict):
-    schema_version: Literal[1] = 1
+@dataclass(frozen=True, slots=True)
+class Result:
+    schema_version: Literal[1]
     id: str | None
     as_of: date
     ranking: tuple[str, ...]

@@ -52,6 +52,7 @@ def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
     roles = [_score_role(answers, catalog, role, today) for role in catalog.roles]
     roles.sort(key=lambda role: (-role.fit, role.id))
     return Result(
+        schema_version=1,
         id=answers.id,
         as_of=today,
         ranking=tuple(role.id for role in roles),
