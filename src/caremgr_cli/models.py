@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -423,26 +424,52 @@ class Catalog(Strict):
                 names.setdefault(name.lower(), role.id)
         return names
 
+    # Lookups by id, built on first use: the scorer asks them thousands of times in a batch.
+    @cached_property
+    def roles_by_id(self) -> dict[str, Role]:
+        return {role.id: role for role in self.roles}
+
+    @cached_property
+    def credentials_by_id(self) -> dict[str, Credential]:
+        return {credential.id: credential for credential in self.credentials}
+
+    @cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        tables = [name for name in TABLES if issubclass(_item_type(type(self), name), Labelled)]
+        return {table: {item.id: item.label for item in getattr(self, table)} for table in tables}
+
+    @cached_property
+    def level_ranks(self) -> dict[str, int]:
+        return {level.id: rank for rank, level in enumerate(self.education_levels)}
+
     def role(self, role_id: str) -> Role:
-        return next(role for role in self.roles if role.id == role_id)
+        return self.roles_by_id[role_id]
 
     def credential(self, credential_id: str) -> Credential:
-        return next(c for c in self.credentials if c.id == credential_id)
+        return self.credentials_by_id[credential_id]
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
 
     def label(self, table: str, item_id: str) -> str:
-        items: tuple[Labelled, ...] = getattr(self, table)
-        return next((item.label for item in items if item.id == item_id), item_id)
+        return self.labels[table].get(item_id, item_id)
 
     def level_rank(self, level_id: str) -> int:
-        return [level.id for level in self.education_levels].index(level_id)
+        return self.level_ranks[level_id]
 
     def cited_sources(self, *models: BaseModel) -> list[Source]:
         """The sources the given models cite, in the order of the sources table."""
         cited = {ref for model in models for _, to, ref in iter_references(model) if to.table == "sources"}
         return [source for source in self.sources if source.id in cited]
+
+
+def _item_type(model: type[BaseModel], table: str) -> type:
+    """The item class of a tuple field, e.g. Skill for Catalog.skills."""
+    annotation = model.model_fields[table].annotation
+    while typing.get_origin(annotation) is not tuple:
+        annotation = typing.get_args(annotation)[0]
+    item: type = typing.get_args(annotation)[0]
+    return item
 
 
 # --- answers ------------------------------------------------------------------------------

@@ -1,13 +1,16 @@
 """Pure scoring: (answers, catalog, today) -> a result with every point and every gap explained.
 
 No I/O and no clock: "today" is an argument, so the same input always gives the same result.
+What depends on the catalog alone (rule texts, notes, lookups) is worked out once per catalog
+in `_Rules`, so that a batch of many people pays only for what depends on each person.
 """
 
 from __future__ import annotations
 
 import calendar
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .describe import article, describe_condition
@@ -17,6 +20,7 @@ from .models import (
     Condition,
     Credential,
     CredentialResult,
+    EducationCondition,
     FitTerm,
     Gap,
     Reason,
@@ -34,57 +38,58 @@ EPSILON = 1e-9
 MAX_PROJECTION_MONTHS = 50 * 12
 
 
-@dataclass(frozen=True)
-class _Context:
-    answers: Answers
+@dataclass
+class _Rules:
+    """Everything about a catalog that the scorer needs again and again, computed once."""
+
     catalog: Catalog
-    full_time_hours: float
+    needs: dict[int, str] = field(default_factory=dict)  # id(condition) -> "needs ..."
+    notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    accrues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    field_groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    choice_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    entry_hours: float = 40.0
 
-    def accrual_rate(self, kind: str) -> float:
-        """Full-time-equivalent months gained per month if the person keeps their current job."""
-        job = next((e for e in self.catalog.employment_kinds if e.id == self.answers.employment.current), None)
-        if job is None or kind not in job.accrues:
-            return 0.0
-        return min(1.0, self.answers.employment.hours_per_week / self.full_time_hours)
-
-
-def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
-    roles = [_score_role(answers, catalog, role, today) for role in catalog.roles]
-    roles.sort(key=lambda role: (-role.fit, role.id))
-    return Result(
-        schema_version=1,
-        id=answers.id,
-        as_of=today,
-        ranking=tuple(role.id for role in roles),
-        roles=tuple(roles),
-        warnings=tuple(find_warnings(answers, catalog)),
-        disclaimer=catalog.disclaimer,
-    )
-
-
-def _score_role(answers: Answers, catalog: Catalog, role: Role, today: date) -> RoleResult:
-    # Entry rules speak of no credential, so "full-time" is the strictest definition in the catalog.
-    hours = max((c.full_time.hours_per_week for c in catalog.credentials), default=40.0)
-    _, entry_gaps, _ = _best_route(_Context(answers, catalog, hours), role.entry, today)
-    reasons = [reason for term in role.fit for reason in _fit_reasons(answers, catalog, role, term)]
-    earned = sum(reason.points for reason in reasons)
-    possible = sum(reason.max_points for reason in reasons)
-    return RoleResult(
-        id=role.id,
-        title=role.title,
-        fit=round(100 * earned / possible) if possible else 0,
-        eligible=not entry_gaps,
-        gaps=tuple(entry_gaps),
-        reasons=tuple(reasons),
-        certifications=tuple(
-            _score_credential(answers, catalog, catalog.credential(c), today) for c in role.credentials
-        ),
-    )
+    @classmethod
+    def of(cls, catalog: Catalog) -> _Rules:
+        rules = cls(catalog)
+        routes = [route for role in catalog.roles for route in role.entry]
+        routes += [route for credential in catalog.credentials for route in credential.routes]
+        for route in routes:
+            for condition in _walk(route.all_of):
+                rules.needs[id(condition)] = f"needs {describe_condition(catalog, condition)}"
+        rules.notes = {credential.id: _credential_notes(credential) for credential in catalog.credentials}
+        rules.accrues = {kind.id: kind.accrues for kind in catalog.employment_kinds}
+        rules.field_groups = {group.id: frozenset(group.fields) for group in catalog.field_groups}
+        rules.choice_labels = {
+            question.answer: {choice.id: choice.label for choice in question.choices} for question in catalog.questions
+        }
+        # Entry rules speak of no credential, so "full-time" is the strictest definition in the catalog.
+        rules.entry_hours = max((c.full_time.hours_per_week for c in catalog.credentials), default=40.0)
+        return rules
 
 
-def _score_credential(answers: Answers, catalog: Catalog, credential: Credential, today: date) -> CredentialResult:
-    context = _Context(answers, catalog, credential.full_time.hours_per_week)
-    route, gaps, on = _best_route(context, credential.routes, today)
+# id(catalog) -> (catalog, rules); holding the catalog keeps its id from being reused.
+_COMPILED: dict[int, tuple[Catalog, _Rules]] = {}
+
+
+def _rules(catalog: Catalog) -> _Rules:
+    entry = _COMPILED.get(id(catalog))
+    if entry is None:
+        if len(_COMPILED) >= 8:
+            _COMPILED.clear()
+        entry = _COMPILED[id(catalog)] = (catalog, _Rules.of(catalog))
+    return entry[1]
+
+
+def _walk(conditions: tuple[Condition, ...]) -> Iterator[Condition]:
+    for condition in conditions:
+        yield condition
+        for option in condition.any_of or ():
+            yield from _walk(option.all_of)
+
+
+def _credential_notes(credential: Credential) -> tuple[str, ...]:
     notes = []
     if not credential.confirmed and credential.note:
         notes.append(f"Unconfirmed: {credential.note}")
@@ -97,6 +102,58 @@ def _score_credential(answers: Answers, catalog: Catalog, credential: Credential
     if windows:
         years = " or ".join(str(w) for w in windows)
         notes.append(f"Assumes the experience you gave falls within the last {years} years; older work does not count.")
+    return tuple(notes)
+
+
+@dataclass(frozen=True)
+class _Context:
+    answers: Answers
+    rules: _Rules
+    full_time_hours: float
+
+    def accrual_rate(self, kind: str) -> float:
+        """Full-time-equivalent months gained per month if the person keeps their current job."""
+        if kind not in self.rules.accrues.get(self.answers.employment.current, ()):
+            return 0.0
+        return min(1.0, self.answers.employment.hours_per_week / self.full_time_hours)
+
+
+def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
+    rules = _rules(catalog)
+    roles = [_score_role(answers, rules, role, today) for role in catalog.roles]
+    roles.sort(key=lambda role: (-role.fit, role.id))
+    return Result(
+        schema_version=1,
+        id=answers.id,
+        as_of=today,
+        ranking=tuple(role.id for role in roles),
+        roles=tuple(roles),
+        warnings=tuple(find_warnings(answers, catalog)),
+        disclaimer=catalog.disclaimer,
+    )
+
+
+def _score_role(answers: Answers, rules: _Rules, role: Role, today: date) -> RoleResult:
+    _, entry_gaps, _ = _best_route(_Context(answers, rules, rules.entry_hours), role.entry, today)
+    reasons = [reason for term in role.fit for reason in _fit_reasons(answers, rules, role, term)]
+    earned = sum(reason.points for reason in reasons)
+    possible = sum(reason.max_points for reason in reasons)
+    return RoleResult(
+        id=role.id,
+        title=role.title,
+        fit=round(100 * earned / possible) if possible else 0,
+        eligible=not entry_gaps,
+        gaps=tuple(entry_gaps),
+        reasons=tuple(reasons),
+        certifications=tuple(
+            _score_credential(answers, rules, rules.catalog.credential(c), today) for c in role.credentials
+        ),
+    )
+
+
+def _score_credential(answers: Answers, rules: _Rules, credential: Credential, today: date) -> CredentialResult:
+    context = _Context(answers, rules, credential.full_time.hours_per_week)
+    route, gaps, on = _best_route(context, credential.routes, today)
     return CredentialResult(
         id=credential.id,
         name=credential.name,
@@ -108,7 +165,7 @@ def _score_credential(answers: Answers, catalog: Catalog, credential: Credential
         route_label=route.label,
         gaps=tuple(gaps),
         eligible_on=on,
-        notes=tuple(notes),
+        notes=rules.notes[credential.id],
     )
 
 
@@ -117,7 +174,9 @@ def _best_route(context: _Context, routes: tuple[Route, ...], today: date) -> tu
     candidates = []
     for index, route in enumerate(routes):
         gaps = _gaps(context, route.all_of)
-        on = today if not gaps else _date_met(context, gaps, today)
+        if not gaps:
+            return route, gaps, today
+        on = _date_met(context, gaps, today)
         lasting = sum(not gap.kind.startswith("experience.") for gap in gaps)  # time alone will not close these
         candidates.append(((on is None, on or today, lasting, len(gaps), index), route, gaps, on))
     _, route, gaps, on = min(candidates, key=lambda candidate: candidate[0])
@@ -155,19 +214,21 @@ def _gaps(context: _Context, conditions: tuple[Condition, ...]) -> list[Gap]:
 
 
 def _condition_gaps(context: _Context, condition: Condition) -> list[Gap]:
-    answers, catalog = context.answers, context.catalog
-    needs = f"needs {describe_condition(catalog, condition)}"
+    answers = context.answers
     if condition.license:
         held = {name for name in ("rn", "other") if getattr(answers.licenses, name)}
-        return [] if held & set(condition.license.any_of) else [Gap(kind="license", message=needs)]
+        return [] if held & set(condition.license.any_of) else [_gap(context, condition, "license")]
     if condition.certification:
         held_certifications = set(answers.certifications) & set(condition.certification.any_of)
-        return [] if held_certifications else [Gap(kind="certification", message=needs)]
+        return [] if held_certifications else [_gap(context, condition, "certification")]
     if condition.employment:
         met = answers.employment.current in condition.employment.any_of and answers.employment.hours_per_week > 0
+        needs = context.rules.needs[id(condition)]
         return [] if met else [Gap(kind="employment", message=f"needs to be {needs.removeprefix('needs ')}")]
     if condition.education:
-        return _education_gaps(context, condition, needs)
+        if _education_met(context.rules, answers, condition.education):
+            return []
+        return [_education_gap(context, condition)]
     if condition.experience:
         return _experience_gaps(context, condition)
     if condition.ce_hours:
@@ -183,56 +244,69 @@ def _condition_gaps(context: _Context, condition: Condition) -> list[Gap]:
     options = condition.any_of or ()
     if any(not _gaps(context, option.all_of) for option in options):
         return []
-    return [Gap(kind="any_of", message=needs)]
+    return [_gap(context, condition, "any_of")]
 
 
-def _education_gaps(context: _Context, condition: Condition, needs: str) -> list[Gap]:
-    answers, catalog = context.answers, context.catalog
-    rule = condition.education
-    assert rule is not None
-    level_ok = catalog.level_rank(answers.education.level) >= catalog.level_rank(rule.min_level)
-    group = next((g for g in catalog.field_groups if g.id == rule.field_group), None)
-    field_ok = group is None or answers.education.field in group.fields
-    experience_ok = answers.education.field_experience or not rule.field_experience
-    if level_ok and field_ok and experience_ok:
-        return []
+def _gap(context: _Context, condition: Condition, kind: str) -> Gap:
+    return Gap(kind=kind, message=context.rules.needs[id(condition)])
+
+
+def _education_met(rules: _Rules, answers: Answers, rule: EducationCondition) -> bool:
+    catalog = rules.catalog
+    if catalog.level_rank(answers.education.level) < catalog.level_rank(rule.min_level):
+        return False
+    if rule.field_group is not None and answers.education.field not in rules.field_groups[rule.field_group]:
+        return False
+    return answers.education.field_experience or not rule.field_experience
+
+
+def _education_gap(context: _Context, condition: Condition) -> Gap:
+    answers, catalog = context.answers, context.rules.catalog
     have = article(catalog.label("education_levels", answers.education.level))
     if answers.education.field != "none":
         have += f" in {catalog.label('fields', answers.education.field)}"
-    return [Gap(kind="education", message=f"{needs} (has {have})")]
+    return Gap(kind="education", message=f"{context.rules.needs[id(condition)]} (has {have})")
 
 
 def _experience_gaps(context: _Context, condition: Condition) -> list[Gap]:
-    answers, catalog = context.answers, context.catalog
+    answers, catalog = context.answers, context.rules.catalog
     rule = condition.experience
     assert rule is not None
     months = getattr(answers.experience, rule.of) * MONTHS_PER_YEAR
     if rule.within_years is not None:  # older experience does not count; see the credential's notes
         months = min(months, rule.within_years * MONTHS_PER_YEAR)
-    label = catalog.label("experience_kinds", rule.of)
-    within = f" within the last {rule.within_years} years" if rule.within_years else ""
-    kind = f"experience.{rule.of}"
     if rule.hours is not None:
         hours = months * context.full_time_hours * WEEKS_PER_MONTH
         if hours + EPSILON >= rule.hours:
             return []
         short = math.ceil(rule.hours - hours - EPSILON)
-        message = f"needs {short:,} more hours of {label}{within} (has {hours:,.0f} of {rule.hours:,})"
-        return [Gap(kind=kind, unit="hours", needed=rule.hours, have=round(hours, 2), message=message)]
+        words = _experience_words(catalog, condition)
+        message = f"needs {short:,} more hours of {words} (has {hours:,.0f} of {rule.hours:,})"
+        return [
+            Gap(kind=f"experience.{rule.of}", unit="hours", needed=rule.hours, have=round(hours, 2), message=message)
+        ]
     needed = float(rule.months or 0)
     if months + EPSILON >= needed:
         return []
     short = math.ceil(needed - months - EPSILON)
     unit = "month" if short == 1 else "months"
-    message = f"needs {short} more {unit} of {label}{within} (has {months:g} of {needed:g})"
-    return [Gap(kind=kind, unit="months", needed=needed, have=round(months, 4), message=message)]
+    message = f"needs {short} more {unit} of {_experience_words(catalog, condition)} (has {months:g} of {needed:g})"
+    return [Gap(kind=f"experience.{rule.of}", unit="months", needed=needed, have=round(months, 4), message=message)]
 
 
-def _fit_reasons(answers: Answers, catalog: Catalog, role: Role, term: FitTerm) -> list[Reason]:
+def _experience_words(catalog: Catalog, condition: Condition) -> str:
+    rule = condition.experience
+    assert rule is not None
+    within = f" within the last {rule.within_years} years" if rule.within_years else ""
+    return f"{catalog.label('experience_kinds', rule.of)}{within}"
+
+
+def _fit_reasons(answers: Answers, rules: _Rules, role: Role, term: FitTerm) -> list[Reason]:
+    catalog = rules.catalog
     if term.preference is not None:
         wanted = getattr(answers.preferences, term.preference)
         offered = getattr(role, term.preference).value
-        label = _choice_labels(catalog, f"preferences.{term.preference}")
+        label = rules.choice_labels.get(f"preferences.{term.preference}", {})
         if wanted == offered:
             points, verdict = term.points, f"{label.get(offered, offered)}, as you prefer"
         elif wanted == "no-preference":
@@ -255,22 +329,15 @@ def _fit_reasons(answers: Answers, catalog: Catalog, role: Role, term: FitTerm) 
             ))  # fmt: skip
         return reasons
     if term.education is not None:
-        met = not _condition_gaps(_Context(answers, catalog, 40.0), Condition(education=term.education))
-        verdict = "yes" if met else "no"
+        met = _education_met(rules, answers, term.education)
         return [Reason(id=term.id, points=term.points if met else 0, max_points=term.points,
-                       message=f"{term.label}: {verdict}")]  # fmt: skip
+                       message=f"{term.label}: {'yes' if met else 'no'}")]  # fmt: skip
     assert term.experience is not None
     months = getattr(answers.experience, term.experience.of) * MONTHS_PER_YEAR
     points = min(term.points, math.floor(term.points * months / term.experience.full_at_months + EPSILON))
     full = term.experience.full_at_months / MONTHS_PER_YEAR
     return [Reason(id=term.id, points=points, max_points=term.points,
                    message=f"{term.label}: {months / MONTHS_PER_YEAR:g} years, full points from {full:g}")]  # fmt: skip
-
-
-def _choice_labels(catalog: Catalog, answer: str) -> dict[str, str]:
-    """The words the questionnaire used for an answer's choices, to echo them back."""
-    question = next((q for q in catalog.questions if q.answer == answer), None)
-    return {choice.id: choice.label for choice in question.choices} if question else {}
 
 
 def find_warnings(answers: Answers, catalog: Catalog) -> list[str]:
@@ -292,7 +359,4 @@ def find_warnings(answers: Answers, catalog: Catalog) -> list[str]:
         warnings.append("Hours a week are given but no current job.")
     if education.level in ("none", "high-school") and education.field != "none":
         warnings.append("A field of study is given without a degree; the field is not counted.")
-    unknown = sorted(set(answers.skills) - {s.id for s in catalog.skills})
-    if unknown:
-        warnings.append(f"Unknown skills are ignored: {', '.join(unknown)}.")
     return warnings
