@@ -33,6 +33,8 @@ class _Group(TyperGroup):
             for line in error.lines:
                 typer.echo(printable(line).replace("\n", "\\n"), err=True)
             raise typer.Exit(error.code) from None
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): typer exits quietly with 1
         except KeyboardInterrupt:
             typer.echo("cancelled", err=True)
             raise typer.Exit(ExitCode.INTERRUPTED) from None
@@ -359,3 +361,124 @@ def quiz_command(
 
     plain = plain or os.environ.get("ACCESSIBLE", "") not in ("", "0")
     print_result(_stdout(plain), catalog, result, plain=plain)
+
+
+class InputFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    yaml = "yaml"
+    json = "json"
+
+
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command("score")
+def score_command(
+    ctx: typer.Context,
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[FILE]...", help="Answers records; - or none reads stdin.", show_default=False),
+    ] = None,
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option("--input-format", help="jsonl, csv, or a yaml/json list (default: by extension; stdin: jsonl)."),
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--output-format", help="jsonl or csv.")] = OutputFormat.jsonl,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Score as of this date (default: today).")
+    ] = None,
+) -> None:
+    """Score many people: one result per answers record, in input order."""
+    from .batch import format_of
+
+    today = _parse_day(as_of)
+    names = files or ["-"]
+    formats = {name: format_of(name, input_format.value if input_format else None) for name in names}
+    unknown = [name for name, fmt in formats.items() if fmt is None]
+    if unknown:
+        raise UserError(
+            [f"caremgr: cannot tell the format of {name}; use --input-format jsonl|csv|yaml|json" for name in unknown],
+            ExitCode.USAGE,
+        )
+    catalog = _catalog(ctx)
+    bad, total = _run_batch(catalog, names, formats, output_format, today)
+    if bad:
+        raise UserError([f"caremgr: {bad:,} of {total:,} records had problems (see their errors in the output)"])
+
+
+def _run_batch(
+    catalog: Catalog, names: list[str], formats: dict[str, str | None], output: OutputFormat, today: date
+) -> tuple[int, int]:
+    """Stream every record through the scorer to stdout; returns (bad records, all records)."""
+    import csv
+
+    from .batch import csv_header, csv_row, jsonl_line, read_records, score_records
+
+    progress = _Progress(names)
+    writer = csv.writer(sys.stdout, lineterminator="\n") if output is OutputFormat.csv else None
+    if writer is not None:
+        writer.writerow(csv_header(catalog))
+    bad = total = 0
+    sys.stdout.flush()  # the header (CSV) or nothing yet; JSON Lines go to the byte stream below
+    with progress:
+        for name in names:
+            fmt = formats[name]
+            assert fmt is not None
+            for outcome in score_records(read_records(name, fmt, progress.tick), catalog, today):
+                total += 1
+                bad += outcome.result is None
+                if writer is not None:
+                    writer.writerow(csv_row(outcome, catalog))
+                else:
+                    sys.stdout.buffer.write(jsonl_line(outcome))
+                progress.count(total)
+    return bad, total
+
+
+class _Progress:
+    """A bar on stderr (bytes read, records, rate) when stderr is a terminal and the input is large."""
+
+    THRESHOLD = 1_000_000  # bytes: smaller inputs finish before a bar would help
+
+    def __init__(self, names: list[str]) -> None:
+        sizes = [Path(name).stat().st_size if name != "-" and Path(name).is_file() else 0 for name in names]
+        self.total = sum(sizes)
+        self.enabled = sys.stderr.isatty() and self.total >= self.THRESHOLD and "-" not in names
+        self.task: Any = None
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn("scoring"), BarColumn(), TextColumn("{task.fields[records]:,} records"),
+                TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=Console(stderr=True),
+                transient=True,
+            )  # fmt: skip
+            self.task = self.bar.add_task("scoring", total=self.total, records=0, rate="")
+            self.bar.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    @property
+    def tick(self) -> Any:
+        """The byte counter to hand to the readers, or None when there is no bar."""
+        return self._advance if self.enabled else None
+
+    def _advance(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, count)
+
+    def count(self, records: int) -> None:
+        if self.bar is not None and records % 500 == 0:
+            elapsed = self.bar.tasks[0].elapsed or 0
+            rate = f"{records / elapsed:,.0f}/s" if elapsed else ""
+            self.bar.update(self.task, records=records, rate=rate)

@@ -69,8 +69,9 @@ def result_document(result: Result) -> dict[str, Any]:
     return document
 
 
-def result_line(result: Result, source: str, line: int) -> str:
-    """One JSON Lines record: where the answers came from, then the result document."""
-    body = result_adapter().dump_json(result).decode()
+def result_line(result: Result, source: str, line: int) -> bytes:
+    """One JSON Lines record, UTF-8, newline-terminated: where the answers came from, then the result."""
+    body = result_adapter().dump_json(result)
     # The result is a non-empty JSON object: splice the location in front of its first key.
-    return f'{{"source":{json.dumps(source, ensure_ascii=False)},"line":{line},{body[1:]}'
+    location = f'{{"source":{json.dumps(source, ensure_ascii=False)},"line":{line},'.encode()
+    return location + body[1:] + b"\n"

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Iterator
+import operator
+import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from .describe import article, describe_condition
 from .models import (
@@ -23,6 +26,7 @@ from .models import (
     EducationCondition,
     FitTerm,
     Gap,
+    PreferenceAnswers,
     Reason,
     Result,
     Role,
@@ -44,11 +48,15 @@ class _Rules:
 
     catalog: Catalog
     needs: dict[int, str] = field(default_factory=dict)  # id(condition) -> "needs ..."
+    words: dict[int, str] = field(default_factory=dict)  # id(experience condition) -> "... within ..."
     notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     accrues: dict[str, tuple[str, ...]] = field(default_factory=dict)
     field_groups: dict[str, frozenset[str]] = field(default_factory=dict)
     choice_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    fit: dict[str, list[FitScorer]] = field(default_factory=dict)
     entry_hours: float = 40.0
+    # Eligibility depends on a few answers only, and cohorts repeat them: remember recent verdicts.
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     @classmethod
     def of(cls, catalog: Catalog) -> _Rules:
@@ -58,11 +66,17 @@ class _Rules:
         for route in routes:
             for condition in _walk(route.all_of):
                 rules.needs[id(condition)] = f"needs {describe_condition(catalog, condition)}"
+                if condition.experience:
+                    rules.words[id(condition)] = _experience_words(catalog, condition)
         rules.notes = {credential.id: _credential_notes(credential) for credential in catalog.credentials}
         rules.accrues = {kind.id: kind.accrues for kind in catalog.employment_kinds}
         rules.field_groups = {group.id: frozenset(group.fields) for group in catalog.field_groups}
         rules.choice_labels = {
             question.answer: {choice.id: choice.label for choice in question.choices} for question in catalog.questions
+        }
+        rules.fit = {
+            role.id: [_compile_fit(catalog, role, term, rules.choice_labels) for term in role.fit]
+            for role in catalog.roles
         }
         # Entry rules speak of no credential, so "full-time" is the strictest definition in the catalog.
         rules.entry_hours = max((c.full_time.hours_per_week for c in catalog.credentials), default=40.0)
@@ -119,8 +133,8 @@ class _Context:
 
 
 def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
-    rules = _rules(catalog)
-    roles = [_score_role(answers, rules, role, today) for role in catalog.roles]
+    person = _Person(answers, _rules(catalog), today, _qualifications(answers))
+    roles = [_score_role(person, role) for role in catalog.roles]
     roles.sort(key=lambda role: (-role.fit, role.id))
     return Result(
         schema_version=1,
@@ -128,32 +142,74 @@ def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
         as_of=today,
         ranking=tuple(role.id for role in roles),
         roles=tuple(roles),
-        warnings=tuple(find_warnings(answers, catalog)),
+        warnings=tuple(find_warnings(answers)),
         disclaimer=catalog.disclaimer,
     )
 
 
-def _score_role(answers: Answers, rules: _Rules, role: Role, today: date) -> RoleResult:
-    _, entry_gaps, _ = _best_route(_Context(answers, rules, rules.entry_hours), role.entry, today)
-    reasons = [reason for term in role.fit for reason in _fit_reasons(answers, rules, role, term)]
-    earned = sum(reason.points for reason in reasons)
-    possible = sum(reason.max_points for reason in reasons)
+_POINTS = operator.attrgetter("points")
+_MAX_POINTS = operator.attrgetter("max_points")
+MAX_MEMO = 100_000  # bounds the memory of a long batch
+T = typing.TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Person:
+    """One person's answers with what every part of their scoring shares."""
+
+    answers: Answers
+    rules: _Rules
+    today: date
+    qualifications: tuple[object, ...]
+
+
+def _qualifications(answers: Answers) -> tuple[object, ...]:
+    """Every answer that eligibility reads, as plain values (cheap to hash, unlike models)."""
+    parts = (answers.education, answers.licenses, answers.experience, answers.ce_hours, answers.employment)
+    return (answers.certifications, *(tuple(part.__dict__.values()) for part in parts))
+
+
+def _remember(rules: _Rules, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """A pure computation, remembered by everything it reads (the key) for the rest of a batch."""
+    value = rules.memo.get(key)
+    if value is None:
+        if len(rules.memo) >= MAX_MEMO:
+            rules.memo.clear()
+        value = rules.memo[key] = compute()
+    return typing.cast(T, value)
+
+
+def _score_role(person: _Person, role: Role) -> RoleResult:
+    answers, rules, today = person.answers, person.rules, person.today
+
+    def entry_gaps() -> tuple[Gap, ...]:
+        return tuple(_best_route(_Context(answers, rules, rules.entry_hours), role.entry, today)[1])
+
+    gaps = _remember(rules, ("entry", role.id, today, person.qualifications), entry_gaps)
+    reasons = [reason for scorer in rules.fit[role.id] for reason in scorer(answers, rules)]
+    earned = sum(map(_POINTS, reasons))
+    possible = sum(map(_MAX_POINTS, reasons))
     return RoleResult(
         id=role.id,
         title=role.title,
         fit=round(100 * earned / possible) if possible else 0,
-        eligible=not entry_gaps,
-        gaps=tuple(entry_gaps),
+        eligible=not gaps,
+        gaps=gaps,
         reasons=tuple(reasons),
         certifications=tuple(
-            _score_credential(answers, rules, rules.catalog.credential(c), today) for c in role.credentials
+            _remember(
+                rules,
+                ("credential", c, today, person.qualifications),
+                partial(_score_credential, person, rules.catalog.credential(c)),
+            )
+            for c in role.credentials
         ),
     )
 
 
-def _score_credential(answers: Answers, rules: _Rules, credential: Credential, today: date) -> CredentialResult:
-    context = _Context(answers, rules, credential.full_time.hours_per_week)
-    route, gaps, on = _best_route(context, credential.routes, today)
+def _score_credential(person: _Person, credential: Credential) -> CredentialResult:
+    context = _Context(person.answers, person.rules, credential.full_time.hours_per_week)
+    route, gaps, on = _best_route(context, credential.routes, person.today)
     return CredentialResult(
         id=credential.id,
         name=credential.name,
@@ -165,7 +221,7 @@ def _score_credential(answers: Answers, rules: _Rules, credential: Credential, t
         route_label=route.label,
         gaps=tuple(gaps),
         eligible_on=on,
-        notes=rules.notes[credential.id],
+        notes=person.rules.notes[credential.id],
     )
 
 
@@ -269,7 +325,7 @@ def _education_gap(context: _Context, condition: Condition) -> Gap:
 
 
 def _experience_gaps(context: _Context, condition: Condition) -> list[Gap]:
-    answers, catalog = context.answers, context.rules.catalog
+    answers = context.answers
     rule = condition.experience
     assert rule is not None
     months = getattr(answers.experience, rule.of) * MONTHS_PER_YEAR
@@ -280,7 +336,7 @@ def _experience_gaps(context: _Context, condition: Condition) -> list[Gap]:
         if hours + EPSILON >= rule.hours:
             return []
         short = math.ceil(rule.hours - hours - EPSILON)
-        words = _experience_words(catalog, condition)
+        words = context.rules.words[id(condition)]
         message = f"needs {short:,} more hours of {words} (has {hours:,.0f} of {rule.hours:,})"
         return [
             Gap(kind=f"experience.{rule.of}", unit="hours", needed=rule.hours, have=round(hours, 2), message=message)
@@ -290,7 +346,7 @@ def _experience_gaps(context: _Context, condition: Condition) -> list[Gap]:
         return []
     short = math.ceil(needed - months - EPSILON)
     unit = "month" if short == 1 else "months"
-    message = f"needs {short} more {unit} of {_experience_words(catalog, condition)} (has {months:g} of {needed:g})"
+    message = f"needs {short} more {unit} of {context.rules.words[id(condition)]} (has {months:g} of {needed:g})"
     return [Gap(kind=f"experience.{rule.of}", unit="months", needed=needed, have=round(months, 4), message=message)]
 
 
@@ -301,49 +357,70 @@ def _experience_words(catalog: Catalog, condition: Condition) -> str:
     return f"{catalog.label('experience_kinds', rule.of)}{within}"
 
 
-def _fit_reasons(answers: Answers, rules: _Rules, role: Role, term: FitTerm) -> list[Reason]:
-    catalog = rules.catalog
+FitScorer = Callable[[Answers, "_Rules"], list[Reason]]
+
+
+def _compile_fit(catalog: Catalog, role: Role, term: FitTerm, choice_labels: dict[str, dict[str, str]]) -> FitScorer:
+    """A term of a role's fit as a function of the answers; every reason that can only take a
+    few forms (a preference, a 1-5 rating, yes or no) is built here once, then looked up."""
     if term.preference is not None:
-        wanted = getattr(answers.preferences, term.preference)
-        offered = getattr(role, term.preference).value
-        label = rules.choice_labels.get(f"preferences.{term.preference}", {})
-        if wanted == offered:
-            points, verdict = term.points, f"{label.get(offered, offered)}, as you prefer"
-        elif wanted == "no-preference":
-            points, verdict = term.points // 2, "no preference given, so half the points"
-        else:
-            points = 0
-            verdict = f"this role works {label.get(offered, offered)}; you prefer {label.get(wanted, wanted)}"
-        return [Reason(id=term.id, points=points, max_points=term.points, message=f"{term.label}: {verdict}")]
+        attribute = term.preference
+        offered = getattr(role, attribute).value
+        label = choice_labels.get(f"preferences.{attribute}", {})
+        wanted_values = typing.get_args(PreferenceAnswers.model_fields[attribute].annotation)
+        by_wanted = {wanted: _preference_reason(term, offered, wanted, label) for wanted in wanted_values}
+        return lambda answers, _: [by_wanted[getattr(answers.preferences, attribute)]]
     if term.skills is not None:
         skill_ids = role.skills.ids if term.skills == "role" else (
             catalog.shared_skills.skills if catalog.shared_skills else ()
         )  # fmt: skip
-        reasons = []
-        for skill_id in skill_ids:
-            rating = answers.skills.get(skill_id)
-            said = f"you rated it {rating}/5" if rating else "not rated, counts as 0"
-            reasons.append(Reason(
-                id=f"{term.id}.{skill_id}", points=round(term.points * (rating or 0) / 5), max_points=term.points,
-                message=f"{term.label}: {catalog.label('skills', skill_id)}, {said}",
-            ))  # fmt: skip
-        return reasons
+        tables = [(skill_id, _skill_reasons(catalog, term, skill_id)) for skill_id in skill_ids]
+        return lambda answers, _: [table[answers.skills.get(skill_id)] for skill_id, table in tables]
     if term.education is not None:
-        met = _education_met(rules, answers, term.education)
-        return [Reason(id=term.id, points=term.points if met else 0, max_points=term.points,
-                       message=f"{term.label}: {'yes' if met else 'no'}")]  # fmt: skip
-    assert term.experience is not None
-    months = getattr(answers.experience, term.experience.of) * MONTHS_PER_YEAR
-    points = min(term.points, math.floor(term.points * months / term.experience.full_at_months + EPSILON))
-    full = term.experience.full_at_months / MONTHS_PER_YEAR
-    return [Reason(id=term.id, points=points, max_points=term.points,
-                   message=f"{term.label}: {months / MONTHS_PER_YEAR:g} years, full points from {full:g}")]  # fmt: skip
+        rule = term.education
+        yes = Reason(id=term.id, points=term.points, max_points=term.points, message=f"{term.label}: yes")
+        no = Reason(id=term.id, points=0, max_points=term.points, message=f"{term.label}: no")
+        return lambda answers, rules: [yes if _education_met(rules, answers, rule) else no]
+    experience = term.experience
+    assert experience is not None
+
+    def by_years(answers: Answers, _: _Rules) -> list[Reason]:
+        months = getattr(answers.experience, experience.of) * MONTHS_PER_YEAR
+        points = min(term.points, math.floor(term.points * months / experience.full_at_months + EPSILON))
+        full = experience.full_at_months / MONTHS_PER_YEAR
+        message = f"{term.label}: {months / MONTHS_PER_YEAR:g} years, full points from {full:g}"
+        return [Reason(id=term.id, points=points, max_points=term.points, message=message)]
+
+    return by_years
 
 
-def find_warnings(answers: Answers, catalog: Catalog) -> list[str]:
+def _preference_reason(term: FitTerm, offered: str, wanted: str, label: dict[str, str]) -> Reason:
+    if wanted == offered:
+        points, verdict = term.points, f"{label.get(offered, offered)}, as you prefer"
+    elif wanted == "no-preference":
+        points, verdict = term.points // 2, "no preference given, so half the points"
+    else:
+        points = 0
+        verdict = f"this role works {label.get(offered, offered)}; you prefer {label.get(wanted, wanted)}"
+    return Reason(id=term.id, points=points, max_points=term.points, message=f"{term.label}: {verdict}")
+
+
+def _skill_reasons(catalog: Catalog, term: FitTerm, skill_id: str) -> dict[int | None, Reason]:
+    """The reason for each possible rating of one skill, and for no rating."""
+    reasons: dict[int | None, Reason] = {}
+    for rating in (None, 1, 2, 3, 4, 5):
+        said = f"you rated it {rating}/5" if rating else "not rated, counts as 0"
+        reasons[rating] = Reason(
+            id=f"{term.id}.{skill_id}", points=round(term.points * (rating or 0) / 5), max_points=term.points,
+            message=f"{term.label}: {catalog.label('skills', skill_id)}, {said}",
+        )  # fmt: skip
+    return reasons
+
+
+def find_warnings(answers: Answers) -> list[str]:
     """Answers that make a poor basis for advice: contradictions and uninformative ratings."""
     warnings = []
-    ratings = [answers.skills[s.id] for s in catalog.skills if s.id in answers.skills]
+    ratings = list(answers.skills.values())
     if not ratings:
         warnings.append("No skills were rated, so every skill counts as 0.")
     elif len(ratings) >= 3 and len(set(ratings)) == 1:
