@@ -55,7 +55,7 @@ class _Rules:
     choice_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     fit: dict[str, list[FitScorer]] = field(default_factory=dict)
     entry_hours: float = 40.0
-    # Eligibility depends on a few answers only, and cohorts repeat them: remember recent verdicts.
+    # A condition reads a few answers only, and cohorts repeat them: remember recent verdicts.
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     @classmethod
@@ -133,7 +133,7 @@ class _Context:
 
 
 def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
-    person = _Person(answers, _rules(catalog), today, _qualifications(answers))
+    person = _Person(answers, _rules(catalog), today)
     roles = [_score_role(person, role) for role in catalog.roles]
     roles.sort(key=lambda role: (-role.fit, role.id))
     return Result(
@@ -149,7 +149,7 @@ def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
 
 _POINTS = operator.attrgetter("points")
 _MAX_POINTS = operator.attrgetter("max_points")
-MAX_MEMO = 100_000  # bounds the memory of a long batch
+MAX_MEMO = 20_000  # bounds the memory of a long batch
 T = typing.TypeVar("T")
 
 
@@ -160,13 +160,6 @@ class _Person:
     answers: Answers
     rules: _Rules
     today: date
-    qualifications: tuple[object, ...]
-
-
-def _qualifications(answers: Answers) -> tuple[object, ...]:
-    """Every answer that eligibility reads, as plain values (cheap to hash, unlike models)."""
-    parts = (answers.education, answers.licenses, answers.experience, answers.ce_hours, answers.employment)
-    return (answers.certifications, *(tuple(part.__dict__.values()) for part in parts))
 
 
 def _remember(rules: _Rules, key: tuple[object, ...], compute: Callable[[], T]) -> T:
@@ -182,10 +175,7 @@ def _remember(rules: _Rules, key: tuple[object, ...], compute: Callable[[], T]) 
 def _score_role(person: _Person, role: Role) -> RoleResult:
     answers, rules, today = person.answers, person.rules, person.today
 
-    def entry_gaps() -> tuple[Gap, ...]:
-        return tuple(_best_route(_Context(answers, rules, rules.entry_hours), role.entry, today)[1])
-
-    gaps = _remember(rules, ("entry", role.id, today, person.qualifications), entry_gaps)
+    gaps = tuple(_best_route(_Context(answers, rules, rules.entry_hours), role.entry, today)[1])
     reasons = [reason for scorer in rules.fit[role.id] for reason in scorer(answers, rules)]
     earned = sum(map(_POINTS, reasons))
     possible = sum(map(_MAX_POINTS, reasons))
@@ -196,14 +186,7 @@ def _score_role(person: _Person, role: Role) -> RoleResult:
         eligible=not gaps,
         gaps=gaps,
         reasons=tuple(reasons),
-        certifications=tuple(
-            _remember(
-                rules,
-                ("credential", c, today, person.qualifications),
-                partial(_score_credential, person, rules.catalog.credential(c)),
-            )
-            for c in role.credentials
-        ),
+        certifications=tuple(_score_credential(person, rules.catalog.credential(c)) for c in role.credentials),
     )
 
 
@@ -269,7 +252,37 @@ def _gaps(context: _Context, conditions: tuple[Condition, ...]) -> list[Gap]:
     return [gap for condition in conditions for gap in _condition_gaps(context, condition)]
 
 
-def _condition_gaps(context: _Context, condition: Condition) -> list[Gap]:
+def _condition_gaps(context: _Context, condition: Condition) -> tuple[Gap, ...]:
+    """The gaps one condition leaves, remembered by the few answers it reads."""
+    key = _condition_key(context, condition)
+    if key is None:
+        return _find_condition_gaps(context, condition)
+    return _remember(context.rules, key, partial(_find_condition_gaps, context, condition))
+
+
+def _condition_key(context: _Context, condition: Condition) -> tuple[object, ...] | None:
+    answers = context.answers
+    if condition.license:
+        return (id(condition), answers.licenses.rn, answers.licenses.other)
+    if condition.certification:
+        return (id(condition), answers.certifications)
+    if condition.employment:
+        return (id(condition), answers.employment.current, answers.employment.hours_per_week > 0)
+    if condition.education:
+        education = answers.education
+        return (id(condition), education.level, education.field, education.field_experience)
+    if condition.experience:
+        return (id(condition), getattr(answers.experience, condition.experience.of), context.full_time_hours)
+    if condition.ce_hours:
+        return (id(condition), answers.ce_hours.case_management_last_3_years)
+    return None  # any_of: its options are remembered one by one
+
+
+def _find_condition_gaps(context: _Context, condition: Condition) -> tuple[Gap, ...]:
+    return tuple(_condition_gap_list(context, condition))
+
+
+def _condition_gap_list(context: _Context, condition: Condition) -> list[Gap]:
     answers = context.answers
     if condition.license:
         held = {name for name in ("rn", "other") if getattr(answers.licenses, name)}

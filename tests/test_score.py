@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Invoke
+
+PEOPLE: list[dict[str, Any]] = [
+    {"id": "ana", "education": {"level": "associate", "field": "nursing"}, "licenses": {"rn": True},
+     "experience": {"rn": 3, "case_management": 1.5},
+     "employment": {"current": "case-management", "hours_per_week": 30},
+     "preferences": {"care_style": "indirect", "work_setting": "facility"}, "skills": {"clinical": 4, "empathy": 5}},
+    {"id": "ben", "education": {"level": "bachelor", "field": "social-work"},
+     "experience": {"supervised_care_management": 2, "direct_client_care": 1},
+     "employment": {"current": "care-management", "hours_per_week": 35}, "preferences": {"care_style": "direct"}},
+    {},
+]  # fmt: skip
+AS_OF = ["--as-of", "2026-11-28"]
+
+
+def quiz_result(invoke: Invoke, person: dict[str, Any]) -> dict[str, Any]:
+    result = invoke(["quiz", "--answers", "-", "--json", *AS_OF], input=json.dumps(person))
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def test_jsonl_results_equal_quiz_results_in_order(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "cohort.jsonl"
+    path.write_text("".join(json.dumps(person) + "\n" for person in PEOPLE))
+    result = invoke(["score", str(path), *AS_OF])
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["source"], line["line"]) for line in lines] == [(str(path), 1), (str(path), 2), (str(path), 3)]
+    for line, person in zip(lines, PEOPLE, strict=True):
+        del line["source"], line["line"]
+        assert line == quiz_result(invoke, person)
+
+
+def test_bad_records_are_reported_counted_and_the_batch_goes_on(invoke: Invoke) -> None:
+    records = [json.dumps(PEOPLE[0]), "", "not json", '{"id": "x", "id": "y"}', "[1]",
+               json.dumps({"education": {"level": "phd"}}), json.dumps(PEOPLE[1])]  # fmt: skip
+    result = invoke(["score", *AS_OF], input="\n".join(records) + "\n")
+    assert result.exit_code == 1
+    assert result.stderr == "caremgr: 4 of 6 records had problems (see their errors in the output)\n"
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["line"] for line in lines] == [1, 3, 4, 5, 6, 7]
+    assert [line.get("errors") for line in lines] == [
+        None,
+        ["not a JSON document: Expecting value (column 1)"],
+        ["not a JSON document: duplicate key 'id'"],
+        ["must be a mapping of fields (a list)"],
+        ["education.level: must be one of 'none', 'high-school', 'associate', 'bachelor', 'master' or "
+         "'doctorate', not 'phd'"],
+        None,
+    ]  # fmt: skip
+    assert all(line["schema_version"] == 1 and line["source"] == "<stdin>" for line in lines)
+
+
+def test_csv_from_a_spreadsheet_with_bom_and_crlf(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    rows = [
+        "id,education.level,education.field,licenses.rn,experience.rn,experience.case_management,"
+        "employment.current,employment.hours_per_week,preferences.care_style,preferences.work_setting,"
+        "skills.clinical,skills.empathy,certifications",
+        "ana,associate,nursing,TRUE,3,1.5,case-management,30,indirect,facility,4,5,",
+        "007,bachelor,social-work,,,,,,,,,,crc;cdms",
+        "bad,phd,,,,,,,,,,,",
+    ]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(rows).encode() + b"\r\n")
+    result = invoke(["score", str(path), *AS_OF])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["line"] for line in lines] == [2, 3, 4]
+    first = {k: v for k, v in lines[0].items() if k not in ("source", "line")}
+    assert first == quiz_result(invoke, PEOPLE[0])
+    assert lines[1]["id"] == "007"  # ids stay text
+    assert "errors" in lines[2]
+
+
+def test_csv_output_round_trips(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "cohort.jsonl"
+    path.write_text("".join(json.dumps(person) + "\n" for person in PEOPLE) + '{"skills": {"clinical": 9}}\n')
+    result = invoke(["score", str(path), "--output-format", "csv", *AS_OF])
+    assert result.exit_code == 1
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["id"] for row in table] == ["ana", "ben", "", ""]
+    ana = quiz_result(invoke, PEOPLE[0])
+    case = next(role for role in ana["roles"] if role["id"] == "case-manager")
+    ccm = case["certifications"][0]
+    assert table[0]["best_fit"] == ana["ranking"][0]
+    assert table[0]["case-manager.fit"] == str(case["fit"])
+    assert table[0]["ccm.eligible_on"] == ccm["eligible_on"]
+    assert table[0]["ccm.eligible"] == "false"
+    assert table[0]["errors"] == ""
+    assert table[3]["errors"] == "skills.clinical: must be at most 5, not 9"
+    assert table[3]["best_fit"] == ""
+
+
+def test_yaml_list_with_lines_and_several_files(invoke: Invoke, tmp_path: Path) -> None:
+    listed = tmp_path / "people.yaml"
+    listed.write_text("- id: one\n  licenses: {rn: true}\n- id: two\n")
+    lines_file = tmp_path / "more.jsonl"
+    lines_file.write_text('{"id": "three"}\n')
+    result = invoke(["score", str(listed), str(lines_file), *AS_OF])
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["id"], line["line"]) for line in lines] == [("one", 1), ("two", 3), ("three", 1)]
+
+
+def test_missing_file_is_a_bad_record_and_unknown_format_a_usage_error(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(["score", str(tmp_path / "nope.jsonl"), *AS_OF])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["errors"] == ["no such file"]
+    result = invoke(["score", str(tmp_path / "people.txt")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"caremgr: cannot tell the format of {tmp_path / 'people.txt'}; use --input-format jsonl|csv|yaml|json\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_empty_input_scores_nothing(invoke: Invoke, fmt: str) -> None:
+    result = invoke(["score", "--input-format", fmt, *AS_OF], input="")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
