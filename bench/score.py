@@ -37,12 +37,18 @@ def person(rng: random.Random, number: int) -> dict[str, object]:
         "id": f"p{number}",
         "education": {"level": rng.choice(LEVELS), "field": rng.choice(FIELDS)},
         "licenses": {"rn": rng.random() < 0.5, "other": rng.random() < 0.1},
-        "experience": {"rn": years(), "case_management": years(), "supervised_care_management": years(),
-                       "direct_client_care": years()},  # fmt: skip
+        "experience": {
+            "rn": years(),
+            "case_management": years(),
+            "supervised_care_management": years(),
+            "direct_client_care": years(),
+        },  # fmt: skip
         "ce_hours": {"case_management_last_3_years": rng.choice([0, 10, 20, 30, 40])},
         "employment": {"current": rng.choice(JOBS), "hours_per_week": rng.choice([0, 20, 30, 36, 40])},
-        "preferences": {"care_style": rng.choice(["indirect", "direct", "no-preference"]),
-                        "work_setting": rng.choice(["facility", "client-homes", "no-preference"])},  # fmt: skip
+        "preferences": {
+            "care_style": rng.choice(["indirect", "direct", "no-preference"]),
+            "work_setting": rng.choice(["facility", "client-homes", "no-preference"]),
+        },  # fmt: skip
         "skills": {skill: rng.randint(1, 5) for skill in rng.sample(SKILLS, rng.randint(0, 6))},
     }
 
