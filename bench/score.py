@@ -42,19 +42,19 @@ def person(rng: random.Random, number: int) -> dict[str, object]:
             "case_management": years(),
             "supervised_care_management": years(),
             "direct_client_care": years(),
-        },  # fmt: skip
+        },
         "ce_hours": {"case_management_last_3_years": rng.choice([0, 10, 20, 30, 40])},
         "employment": {"current": rng.choice(JOBS), "hours_per_week": rng.choice([0, 20, 30, 36, 40])},
         "preferences": {
             "care_style": rng.choice(["indirect", "direct", "no-preference"]),
             "work_setting": rng.choice(["facility", "client-homes", "no-preference"]),
-        },  # fmt: skip
+        },
         "skills": {skill: rng.randint(1, 5) for skill in rng.sample(SKILLS, rng.randint(0, 6))},
     }
 
 
 def write_records(path: Path, count: int) -> None:
-    rng = random.Random(1)
+    rng = random.Random(1)  # noqa: S311 - seeded test data, not secrets
     with path.open("w") as handle:
         for number in range(count):
             handle.write(json.dumps(person(rng, number)) + "\n")
@@ -67,7 +67,7 @@ def run(path: Path) -> tuple[float, int]:
     if pid == 0:  # the child becomes caremgr, with stdout to /dev/null
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
-        os.execv(CAREMGR, [CAREMGR, "score", str(path), "--as-of", "2026-11-28"])
+        os.execv(CAREMGR, [CAREMGR, "score", str(path), "--as-of", "2026-11-28"])  # noqa: S606
     _, status, usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
