@@ -40,7 +40,7 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     caremgr = tmp_path / "venv" / "bin" / "caremgr"
-    env = {"COLUMNS": "80", "PATH": "/usr/bin:/bin"}
+    env = {"COLUMNS": "80", "PATH": "/usr/bin:/bin", "CAREMGR_CACHE_DIR": str(tmp_path / "cache")}
     table = subprocess.run(
         [caremgr, "compare", "case", "care"], cwd=elsewhere, env=env, capture_output=True, text=True, check=True
     )
