@@ -7,8 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
+from caremgr_cli.documents import result_document, result_line
+from caremgr_cli.models import Answers
+from caremgr_cli.scoring import score_answers
 from conftest import Invoke
+from test_scoring import CATALOG, TODAY, answers_strategy
 
 PEOPLE: list[dict[str, Any]] = [
     {"id": "ana", "education": {"level": "associate", "field": "nursing"}, "licenses": {"rn": True},
@@ -128,3 +133,14 @@ def test_missing_file_is_a_bad_record_and_unknown_format_a_usage_error(invoke: I
 def test_empty_input_scores_nothing(invoke: Invoke, fmt: str) -> None:
     result = invoke(["score", "--input-format", fmt, *AS_OF], input="")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+@settings(max_examples=100, deadline=None)
+@given(answers_strategy)
+def test_batch_lines_and_quiz_documents_agree(document: dict[str, Any]) -> None:
+    # Two serialisations of one result (the adapter for batches, plain conversion for one
+    # person) must give the same JSON.
+    result = score_answers(Answers.model_validate(document), CATALOG, TODAY)
+    line = json.loads(result_line(result, "x.jsonl", 7))
+    assert (line.pop("source"), line.pop("line")) == ("x.jsonl", 7)
+    assert json.dumps(line) == json.dumps(result_document(result))  # 2000 and 2000.0 differ here

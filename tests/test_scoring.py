@@ -142,7 +142,8 @@ answers_strategy = st.fixed_dictionaries({
         "field_experience": st.booleans(),
     }),
     "licenses": st.fixed_dictionaries({"rn": st.booleans(), "other": st.booleans()}),
-    "experience": st.fixed_dictionaries({kind.id: years for kind in CATALOG.experience_kinds}),
+    # Some experience left out: omitted answers count as zero and must behave as given zeros.
+    "experience": st.fixed_dictionaries({}, optional={kind.id: years for kind in CATALOG.experience_kinds}),
     "ce_hours": st.fixed_dictionaries({"case_management_last_3_years": st.floats(0, 2000)}),
     "employment": st.fixed_dictionaries({
         "current": st.sampled_from([e.id for e in CATALOG.employment_kinds]),
@@ -181,7 +182,8 @@ def test_fit_is_its_points_and_eligibility_is_no_gaps(document: dict[str, Any]) 
 @given(answers_strategy, st.sampled_from([k.id for k in CATALOG.experience_kinds]), st.floats(0.01, 10))
 def test_more_experience_never_hurts(document: dict[str, Any], kind: str, extra: float) -> None:
     before = score(document)
-    more = {**document, "experience": {**document["experience"], kind: min(60, document["experience"][kind] + extra)}}
+    experience = document["experience"]
+    more = {**document, "experience": {**experience, kind: min(60, experience.get(kind, 0) + extra)}}
     after = score(more)
     for old, new in zip(sorted(before.roles, key=lambda r: r.id), sorted(after.roles, key=lambda r: r.id), strict=True):
         assert new.fit >= old.fit

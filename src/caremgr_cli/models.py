@@ -497,21 +497,21 @@ class LicenseAnswers(Strict):
 class ExperienceAnswers(Strict):
     """Full-time-equivalent years of each kind of experience; the catalog's experience kinds."""
 
-    rn: Years = 0
-    case_management: Years = 0
-    case_management_ccm_supervised: Years = 0
-    case_management_supervisor: Years = 0
-    supervised_care_management: Years = 0
-    direct_client_care: Years = 0
+    rn: Years = 0.0
+    case_management: Years = 0.0
+    case_management_ccm_supervised: Years = 0.0
+    case_management_supervisor: Years = 0.0
+    supervised_care_management: Years = 0.0
+    direct_client_care: Years = 0.0
 
 
 class CeAnswers(Strict):
-    case_management_last_3_years: Annotated[float, Field(ge=0, le=2000, allow_inf_nan=False)] = 0
+    case_management_last_3_years: Annotated[float, Field(ge=0, le=2000, allow_inf_nan=False)] = 0.0
 
 
 class EmploymentAnswers(Strict):
     current: EmploymentId = "none"
-    hours_per_week: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0
+    hours_per_week: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
 
 
 class PreferenceAnswers(Strict):

@@ -307,7 +307,7 @@ def _condition_gap_list(context: _Context, condition: Condition) -> list[Gap]:
         if have + EPSILON >= rule.hours:
             return []
         short = math.ceil(rule.hours - have - EPSILON)
-        return [Gap(kind="ce_hours", unit="hours", needed=rule.hours, have=have,
+        return [Gap(kind="ce_hours", unit="hours", needed=float(rule.hours), have=have,
                     message=f"needs {short} more hours of continuing education in case management"
                     f" within the last {rule.within_years or 3} years (has {have:g} of {rule.hours})")]  # fmt: skip
     options = condition.any_of or ()
@@ -343,7 +343,7 @@ def _experience_gaps(context: _Context, condition: Condition) -> list[Gap]:
     assert rule is not None
     months = getattr(answers.experience, rule.of) * MONTHS_PER_YEAR
     if rule.within_years is not None:  # older experience does not count; see the credential's notes
-        months = min(months, rule.within_years * MONTHS_PER_YEAR)
+        months = min(months, float(rule.within_years * MONTHS_PER_YEAR))
     if rule.hours is not None:
         hours = months * context.full_time_hours * WEEKS_PER_MONTH
         if hours + EPSILON >= rule.hours:
@@ -352,7 +352,13 @@ def _experience_gaps(context: _Context, condition: Condition) -> list[Gap]:
         words = context.rules.words[id(condition)]
         message = f"needs {short:,} more hours of {words} (has {hours:,.0f} of {rule.hours:,})"
         return [
-            Gap(kind=f"experience.{rule.of}", unit="hours", needed=rule.hours, have=round(hours, 2), message=message)
+            Gap(
+                kind=f"experience.{rule.of}",
+                unit="hours",
+                needed=float(rule.hours),
+                have=round(hours, 2),
+                message=message,
+            )
         ]
     needed = float(rule.months or 0)
     if months + EPSILON >= needed:
