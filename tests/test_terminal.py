@@ -26,6 +26,13 @@ def spawn(*args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
     )  # fmt: skip
 
 
+def finish(child: pexpect.spawn) -> tuple[int | None, str]:
+    """Wait for the program to end: its exit status and everything it printed."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus, (child.before or "")
+
+
 @pytest.mark.slow
 def test_ctrl_c_at_a_prompt_exits_130() -> None:
     child = spawn()
@@ -33,11 +40,10 @@ def test_ctrl_c_at_a_prompt_exits_130() -> None:
     child.sendline("2")
     child.expect_exact("> ")
     child.sendintr()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
-    assert "cancelled" in (child.before or "")
-    assert "Traceback" not in (child.before or "")
+    status, output = finish(child)
+    assert status == 130
+    assert "cancelled" in output
+    assert "Traceback" not in output
 
 
 @pytest.mark.slow
@@ -45,11 +51,10 @@ def test_ctrl_d_at_a_prompt_ends_cleanly() -> None:
     child = spawn()
     child.expect_exact("> ")
     child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 1
-    assert "input ended before the questionnaire was finished" in (child.before or "")
-    assert "Traceback" not in (child.before or "")
+    status, output = finish(child)
+    assert status == 1
+    assert "input ended before the questionnaire was finished" in output
+    assert "Traceback" not in output
 
 
 @pytest.mark.slow
@@ -59,10 +64,8 @@ def test_full_run_to_the_result(env: dict[str, str]) -> None:
     for answer in ANSWERS:
         child.expect_exact("> ")
         child.sendline(answer)
-    child.expect(pexpect.EOF)
-    child.close()
-    output = child.before or ""
-    assert child.exitstatus == 0, output
+    status, output = finish(child)
+    assert status == 0, output
     assert "Results as of 2026-11-28" in output
     assert "Traceback" not in output
     assert ("\x1b" in output) is not bool(env)  # a real terminal gets bold text unless ACCESSIBLE
@@ -92,10 +95,9 @@ def test_wrong_answer_back_and_review_change_in_a_terminal(tmp_path: Path) -> No
     child.sendline("social work")
     child.expect_exact("type a number to change that answer > ")
     child.sendline("")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    assert '"ranking"' in (child.before or "")
+    status, output = finish(child)
+    assert status == 0
+    assert '"ranking"' in output
     assert yaml.safe_load(saved.read_text())["education"]["field"] == "social-work"
 
 
@@ -104,10 +106,9 @@ def test_wrong_answer_back_and_review_change_in_a_terminal(tmp_path: Path) -> No
 def test_narrow_terminal_and_no_color(args: list[str]) -> None:
     child = pexpect.spawn(CAREMGR, args, encoding="utf-8", timeout=20,
                           env={**os.environ, "TERM": "xterm", "NO_COLOR": "1"}, dimensions=(40, 40))  # fmt: skip
-    child.expect(pexpect.EOF)
-    child.close()
-    output = (child.before or "").replace("\r\n", "\n")
-    assert child.exitstatus == 0
+    status, output = finish(child)
+    output = output.replace("\r\n", "\n")
+    assert status == 0
     assert "\x1b" not in output
     assert max(len(line) for line in output.splitlines()) <= 40
     assert "Sources" in output
