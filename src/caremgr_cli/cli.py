@@ -16,6 +16,7 @@ from . import __version__
 from .errors import ExitCode, UserError, printable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
     from rich.console import Console
@@ -469,7 +470,7 @@ class _Progress:
             self.bar.stop()
 
     @property
-    def tick(self) -> Any:
+    def tick(self) -> Callable[[int], None] | None:
         """The byte counter to hand to the readers, or None when there is no bar."""
         return self._advance if self.enabled else None
 
