@@ -109,6 +109,9 @@ BAD_ARGUMENTS = [
     (["quiz", "--answers", "-", "--ask-missing"], 2), (["quiz", "--answers"], 2), (["quiz"], 2),
     (["quiz", "--answers", "/nonexistent.yaml"], 1), (["--roles", "/nonexistent.yaml", "roles"], 1),
     (["--roles", MINIMAL, "show", "case"], 2), (["validate", "/"], 1),
+    (["score", "--input-format", "xml"], 2), (["score", "people.txt"], 2), (["score", "--output-format", "pdf"], 2),
+    (["score", "--as-of", "soon"], 2), (["score", "/nonexistent.jsonl"], 1), (["score", "/"], 2),
+    (["score", "--input-format", "jsonl", "/"], 1),
 ]  # fmt: skip
 
 
