@@ -14,7 +14,6 @@ import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
 
 from .describe import article, describe_condition
 from .models import (
@@ -54,6 +53,7 @@ class _Rules:
     field_groups: dict[str, frozenset[str]] = field(default_factory=dict)
     choice_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     fit: dict[str, list[FitScorer]] = field(default_factory=dict)
+    checks: dict[int, Check] = field(default_factory=dict)  # id(condition) -> its compiled check
     entry_hours: float = 40.0
     # A condition reads a few answers only, and cohorts repeat them: remember recent verdicts.
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
@@ -68,6 +68,9 @@ class _Rules:
                 rules.needs[id(condition)] = f"needs {describe_condition(catalog, condition)}"
                 if condition.experience:
                     rules.words[id(condition)] = _experience_words(catalog, condition)
+        for route in routes:
+            for condition in _walk(route.all_of):
+                rules.checks[id(condition)] = _compile_check(rules, condition)
         rules.notes = {credential.id: _credential_notes(credential) for credential in catalog.credentials}
         rules.accrues = {kind.id: kind.accrues for kind in catalog.employment_kinds}
         rules.field_groups = {group.id: frozenset(group.fields) for group in catalog.field_groups}
@@ -249,75 +252,68 @@ def _add_months(day: date, months: float) -> date:
 
 
 def _gaps(context: _Context, conditions: tuple[Condition, ...]) -> list[Gap]:
-    return [gap for condition in conditions for gap in _condition_gaps(context, condition)]
+    checks = context.rules.checks
+    return [gap for condition in conditions for gap in checks[id(condition)](context)]
 
 
-def _condition_gaps(context: _Context, condition: Condition) -> tuple[Gap, ...]:
-    """The gaps one condition leaves, remembered by the few answers it reads."""
-    key = _condition_key(context, condition)
-    if key is None:
-        return _find_condition_gaps(context, condition)
-    return _remember(context.rules, key, partial(_find_condition_gaps, context, condition))
+Check = Callable[["_Context"], tuple[Gap, ...]]
 
 
-def _condition_key(context: _Context, condition: Condition) -> tuple[object, ...] | None:
-    answers = context.answers
+def _compile_check(rules: _Rules, condition: Condition) -> Check:
+    """One condition as a function of a person's answers, with its fixed parts made once:
+    which answers it reads, its gap message, and a memory of verdicts for those answers."""
+    cid, needs = id(condition), rules.needs[id(condition)]
     if condition.license:
-        return (id(condition), answers.licenses.rn, answers.licenses.other)
+        wanted = condition.license.any_of
+        missing = (Gap(kind="license", message=needs),)
+        return lambda ctx: () if any(getattr(ctx.answers.licenses, name, False) for name in wanted) else missing
     if condition.certification:
-        return (id(condition), answers.certifications)
+        accepted = frozenset(condition.certification.any_of)
+        missing = (Gap(kind="certification", message=needs),)
+        return lambda ctx: () if not accepted.isdisjoint(ctx.answers.certifications) else missing
     if condition.employment:
-        return (id(condition), answers.employment.current, answers.employment.hours_per_week > 0)
+        jobs = frozenset(condition.employment.any_of)
+        missing = (Gap(kind="employment", message=f"needs to be {needs.removeprefix('needs ')}"),)
+        return lambda ctx: (
+            () if ctx.answers.employment.current in jobs and ctx.answers.employment.hours_per_week > 0 else missing
+        )
     if condition.education:
-        education = answers.education
-        return (id(condition), education.level, education.field, education.field_experience)
+        rule = condition.education
+
+        def education(ctx: _Context) -> tuple[Gap, ...]:
+            if _education_met(rules, ctx.answers, rule):
+                return ()
+            answers = ctx.answers.education
+            key = (cid, answers.level, answers.field)
+            return _remember(rules, key, lambda: (_education_gap(ctx, condition),))
+
+        return education
     if condition.experience:
-        return (id(condition), getattr(answers.experience, condition.experience.of), context.full_time_hours)
+        of = condition.experience.of
+
+        def experience(ctx: _Context) -> tuple[Gap, ...]:
+            key = (cid, getattr(ctx.answers.experience, of), ctx.full_time_hours)
+            return _remember(rules, key, lambda: tuple(_experience_gaps(ctx, condition)))
+
+        return experience
     if condition.ce_hours:
-        return (id(condition), answers.ce_hours.case_management_last_3_years)
-    return None  # any_of: its options are remembered one by one
+        return lambda ctx: _ce_gaps(ctx, condition)
+    options = [option.all_of for option in condition.any_of or ()]
+    missing = (Gap(kind="any_of", message=needs),)
+    return lambda ctx: () if any(not _gaps(ctx, option) for option in options) else missing
 
 
-def _find_condition_gaps(context: _Context, condition: Condition) -> tuple[Gap, ...]:
-    return tuple(_condition_gap_list(context, condition))
-
-
-def _condition_gap_list(context: _Context, condition: Condition) -> list[Gap]:
-    answers = context.answers
-    if condition.license:
-        held = {name for name in ("rn", "other") if getattr(answers.licenses, name)}
-        return [] if held & set(condition.license.any_of) else [_gap(context, condition, "license")]
-    if condition.certification:
-        held_certifications = set(answers.certifications) & set(condition.certification.any_of)
-        return [] if held_certifications else [_gap(context, condition, "certification")]
-    if condition.employment:
-        met = answers.employment.current in condition.employment.any_of and answers.employment.hours_per_week > 0
-        needs = context.rules.needs[id(condition)]
-        return [] if met else [Gap(kind="employment", message=f"needs to be {needs.removeprefix('needs ')}")]
-    if condition.education:
-        if _education_met(context.rules, answers, condition.education):
-            return []
-        return [_education_gap(context, condition)]
-    if condition.experience:
-        return _experience_gaps(context, condition)
-    if condition.ce_hours:
-        rule = condition.ce_hours
-        # Answers give hours in the last 3 years; a shorter window cannot be told apart.
-        have = answers.ce_hours.case_management_last_3_years if (rule.within_years or 3) >= 3 else 0.0
-        if have + EPSILON >= rule.hours:
-            return []
-        short = math.ceil(rule.hours - have - EPSILON)
-        return [Gap(kind="ce_hours", unit="hours", needed=float(rule.hours), have=have,
-                    message=f"needs {short} more hours of continuing education in case management"
-                    f" within the last {rule.within_years or 3} years (has {have:g} of {rule.hours})")]  # fmt: skip
-    options = condition.any_of or ()
-    if any(not _gaps(context, option.all_of) for option in options):
-        return []
-    return [_gap(context, condition, "any_of")]
-
-
-def _gap(context: _Context, condition: Condition, kind: str) -> Gap:
-    return Gap(kind=kind, message=context.rules.needs[id(condition)])
+def _ce_gaps(context: _Context, condition: Condition) -> tuple[Gap, ...]:
+    rule = condition.ce_hours
+    assert rule is not None
+    # Answers give hours in the last 3 years; a shorter window cannot be told apart.
+    have = context.answers.ce_hours.case_management_last_3_years if (rule.within_years or 3) >= 3 else 0.0
+    if have + EPSILON >= rule.hours:
+        return ()
+    short = math.ceil(rule.hours - have - EPSILON)
+    message = (f"needs {short} more hours of continuing education in case management"
+               f" within the last {rule.within_years or 3} years (has {have:g} of {rule.hours})")  # fmt: skip
+    return (Gap(kind="ce_hours", unit="hours", needed=float(rule.hours), have=have, message=message),)
 
 
 def _education_met(rules: _Rules, answers: Answers, rule: EducationCondition) -> bool:
