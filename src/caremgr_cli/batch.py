@@ -27,7 +27,6 @@ from .loading import describe_error, format_key_path, parse_yaml
 from .models import Answers, Catalog, Result, describe_unknown
 from .scoring import score_answers
 
-FORMATS = ("jsonl", "csv", "yaml", "json")
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 
