@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from caremgr_cli import cache, loading
 from caremgr_cli.files import DocumentError
+from caremgr_cli.models import Answers
 from conftest import DATA
 
 
@@ -87,3 +91,34 @@ def test_no_cache_and_unwritable_cache(roles: Path, tmp_path: Path, monkeypatch:
     blocker.write_text("")
     monkeypatch.setenv("CAREMGR_CACHE_DIR", str(blocker / "cache"))  # cannot be created: skipped silently
     assert cache.load_documents(roles)["roles"] == [{"id": "alpha", "title": "Alpha manager", "aliases": ["a"]}]
+
+
+GOOD_ANSWERS = {"licenses": {"rn": True}, "experience": {"rn": 2.5}, "skills": {"clinical": 4}}
+BAD_ANSWERS = {"experience": {"rn": float("nan")}, "skills": {"clinical": 9}, "extra": 1}
+
+
+def outcome(validate: Callable[[Any], Any], document: dict[str, Any]) -> object:
+    try:
+        return validate(document)
+    except ValidationError as error:
+        return error.errors(include_url=False)
+
+
+def test_the_answers_validator_is_cached_and_validates_as_the_model_does(folder: Path) -> None:
+    built = cache.answers_validator.__wrapped__()  # bypasses the per-process memory
+    (entry,) = folder.glob("*.answers-validator.pickle")
+    assert entry.stat().st_mode & 0o777 == 0o600
+    stored = cache.answers_validator.__wrapped__()
+    for document in (GOOD_ANSWERS, BAD_ANSWERS, {}):
+        expected = outcome(Answers.model_validate, document)
+        assert outcome(built, document) == outcome(stored, document) == expected
+    assert isinstance(stored(GOOD_ANSWERS), Answers)
+
+
+def test_a_broken_answers_validator_entry_is_rebuilt(folder: Path) -> None:
+    cache.answers_validator.__wrapped__()
+    (entry,) = folder.glob("*.answers-validator.pickle")
+    entry.write_bytes(b"\x80\x05 not a pickle")
+    assert cache.answers_validator.__wrapped__()(GOOD_ANSWERS).experience.rn == 2.5
+    assert entry.read_bytes().startswith(b"\x80")
+    assert entry.read_bytes() != b"\x80\x05 not a pickle"

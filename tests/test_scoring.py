@@ -179,6 +179,21 @@ def test_fit_is_its_points_and_eligibility_is_no_gaps(document: dict[str, Any]) 
 
 
 @settings(max_examples=200, deadline=None)
+@given(answers_strategy, st.dates())
+def test_any_day_scores_and_dates_never_run_backwards(document: dict[str, Any], today: date) -> None:
+    result = score_answers(Answers.model_validate(document), CATALOG, today)
+    for cert in (c for role in result.roles for c in role.certifications):
+        assert cert.eligible_on is None or cert.eligible_on >= today
+
+
+def test_a_date_past_the_calendar_is_not_projected() -> None:
+    document = {**RN_CASE_MANAGER, "experience": {"case_management": 1.5}}
+    ccm = credential(score_answers(Answers.model_validate(document), CATALOG, date(9999, 11, 1)), "ccm")
+    assert (ccm.eligible, ccm.eligible_on) == (False, None)  # it was a traceback: year 10000 is out of range
+    assert credential(score(document), "ccm").eligible_on == date(2027, 5, 28)
+
+
+@settings(max_examples=200, deadline=None)
 @given(answers_strategy, st.sampled_from([k.id for k in CATALOG.experience_kinds]), st.floats(0.01, 10))
 def test_more_experience_never_hurts(document: dict[str, Any], kind: str, extra: float) -> None:
     before = score(document)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,10 @@ def test_role_completion_from_a_warm_cache_needs_no_models_yaml_or_rich() -> Non
     env = {"_CAREMGR_COMPLETE": "complete_bash", "COMP_WORDS": "caremgr compare ca", "COMP_CWORD": "2"}
     loaded_modules([], env)
     assert heavy_in(loaded_modules([], env)) == []
+
+
+def test_quiz_answers_json_skips_typer_and_rich() -> None:
+    answers = str(Path(__file__).parent / "data" / "ana.yaml")
+    modules = loaded_modules(["quiz", "--answers", answers, "--json", "--as-of", "2026-11-28"])
+    assert "caremgr_cli.scoring" in modules  # it did score
+    assert not {"typer", "rich", "caremgr_cli.cli", "caremgr_cli.questions"} & modules

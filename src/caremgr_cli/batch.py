@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
+from .cache import answers_validator
 from .documents import SCHEMA_VERSION, result_line
 from .files import MAX_BYTES, DocumentError, read_text
 from .loading import describe_error, format_key_path, parse_yaml
@@ -223,6 +224,7 @@ def _list_records(name: str, source: str) -> Iterator[Record]:
 
 def score_records(records: Iterable[Record], catalog: Catalog, today: date) -> Iterator[Outcome]:
     known = {skill.id for skill in catalog.skills}
+    validate = answers_validator()
     for record in records:
         if record.problem is not None:
             yield Outcome(record, None, (record.problem,))
@@ -232,7 +234,7 @@ def score_records(records: Iterable[Record], catalog: Catalog, today: date) -> I
             yield Outcome(record, None, (f"must be a mapping of fields ({kind})",))
             continue
         try:
-            answers = Answers.model_validate(record.document)
+            answers: Answers = validate(record.document)
         except ValidationError as error:
             errors = tuple(
                 f"{format_key_path(tuple(detail['loc']))}: {describe_error(detail, Answers)}"

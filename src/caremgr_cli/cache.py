@@ -1,11 +1,14 @@
-"""The validated catalog, cached by the roles file's content so repeated runs skip YAML and validation.
+"""What caremgr would otherwise rebuild on every run, cached on disk.
 
-Two forms are kept side by side, written only after a full, successful validation:
+For a roles file, keyed by its content, two forms are kept side by side, written only
+after a full, successful validation:
 - the Catalog itself (pickle), for scoring and text output;
 - the JSON documents of --json and the role names for completion, readable without pydantic.
-The key covers the file's bytes, caremgr's version and code, and Python's version, so any
-change to the data or the program makes a new entry. Unreadable, foreign or broken entries
-are ignored and rebuilt; a cache that cannot be written is skipped silently.
+Besides, the answers validator (pickle): pydantic takes about 20 ms to build it from the
+models, and `quiz --answers` runs in loops.
+Keys cover caremgr's version and code and Python's version, and for pickles pydantic's
+too, so any change to the data or the programs makes a new entry. Unreadable, foreign or
+broken entries are ignored and rebuilt; a cache that cannot be written is skipped silently.
 """
 
 from __future__ import annotations
@@ -17,13 +20,16 @@ import os
 import pickle
 import stat
 import sys
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .files import default_roles_path, read_bytes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .models import Catalog
 
 PACKAGE = Path(__file__).resolve().parent
@@ -39,9 +45,14 @@ def cache_folder() -> Path | None:
     return Path(base) / "caremgr"
 
 
-def _key(data: bytes) -> str:
+def _key(data: bytes, *, pickled: bool = False) -> str:
     digest = hashlib.sha256(data)
     digest.update(f"{__version__} {sys.version}".encode())
+    if pickled:  # pickles hold pydantic's objects: a new pydantic must not read old ones
+        import pydantic_core
+        from pydantic.version import VERSION
+
+        digest.update(f"pydantic {VERSION} {pydantic_core.__version__}".encode())
     for source in sorted(PACKAGE.glob("*.py")):  # an edited caremgr must not reuse old documents
         info = source.stat()
         digest.update(f"{source.name} {info.st_size} {info.st_mtime_ns}".encode())
@@ -81,27 +92,49 @@ def _write(name: str, payload: bytes) -> None:
 
 def load_catalog(path: Path | str | None = None) -> Catalog:
     """The validated catalog of a roles file, from the cache when its content was seen before."""
+    from .models import Catalog
+
     name, data = read_bytes(path if path is not None else default_roles_path())
-    key = _key(data)
-    blob = _read(f"{key}.catalog.pickle")
-    cached = _unpickle(blob) if blob is not None else None
+    cached = _unpickle(f"{_key(data, pickled=True)}.catalog.pickle", Catalog)
     if cached is not None:
         return cached
     from .loading import catalog_from_bytes
 
     catalog = catalog_from_bytes(name, data)
-    _store(key, catalog)
+    _store(data, catalog)
     return catalog
 
 
-def _unpickle(blob: bytes) -> Catalog | None:
-    from .models import Catalog
+T = TypeVar("T")
 
+
+def _unpickle(name: str, kind: type[T]) -> T | None:
+    blob = _read(name)
+    if blob is None:
+        return None
     try:
-        catalog = pickle.loads(blob)  # noqa: S301 - our own private file, checked in _read
+        value = pickle.loads(blob)  # noqa: S301 - our own private file, checked in _read
     except Exception:  # a stale or broken entry is rebuilt, never fatal
         return None
-    return catalog if isinstance(catalog, Catalog) else None
+    return value if isinstance(value, kind) else None
+
+
+@cache
+def answers_validator() -> Callable[[Any], Any]:
+    """Validates an answers document into Answers: the model's own validator, built once per install."""
+    from pydantic_core import SchemaValidator
+
+    from .models import Answers
+
+    name = f"{_key(b'answers', pickled=True)}.answers-validator.pickle"
+    validator = _unpickle(name, SchemaValidator)
+    if validator is not None:
+        return validator.validate_python
+    Answers.model_rebuild()  # builds the deferred schema
+    built = Answers.__pydantic_validator__
+    if isinstance(built, SchemaValidator):  # not when pydantic plugins wrap it
+        _write(name, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+    return built.validate_python
 
 
 def load_documents(path: Path | str | None = None) -> dict[str, Any]:
@@ -118,13 +151,14 @@ def load_documents(path: Path | str | None = None) -> dict[str, Any]:
     from .loading import catalog_from_bytes
 
     catalog = catalog_from_bytes(name, data)
-    return _store(key, catalog)
+    return _store(data, catalog)
 
 
-def _store(key: str, catalog: Catalog) -> dict[str, Any]:
+def _store(data: bytes, catalog: Catalog) -> dict[str, Any]:
     from .documents import catalog_documents
 
     documents = catalog_documents(catalog)
-    _write(f"{key}.catalog.pickle", pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
-    _write(f"{key}.documents.json", json.dumps(documents, ensure_ascii=False).encode())
+    pickled = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
+    _write(f"{_key(data, pickled=True)}.catalog.pickle", pickled)
+    _write(f"{_key(data)}.documents.json", json.dumps(documents, ensure_ascii=False).encode())
     return documents

@@ -4,7 +4,6 @@ so that `--version` and shell completion do not pay for pydantic, yaml or rich."
 from __future__ import annotations
 
 import sys
-import traceback
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -13,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .errors import ExitCode, UserError, printable
+from .errors import ExitCode, UserError, printable, report
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,25 +29,14 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # click's Context; typer does not re-export it
         try:
             return super().invoke(ctx)
-        except UserError as error:
-            for line in error.lines:
-                typer.echo(printable(line).replace("\n", "\\n"), err=True)
-            raise typer.Exit(error.code) from None
         except BrokenPipeError:
             raise  # the reader went away (`| head`): typer exits quietly with 1
-        except KeyboardInterrupt:
-            typer.echo("cancelled", err=True)
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
         except Exception as error:
             if isinstance(error, (typer.Exit, typer.Abort)) or hasattr(error, "exit_code"):
                 raise
-            typer.echo("".join(traceback.format_exception(error)), err=True, nl=False)
-            typer.echo(
-                f"caremgr {__version__} hit a bug (not your mistake). Please report it with the "
-                "command you ran and the traceback above.",
-                err=True,
-            )
-            raise typer.Exit(ExitCode.BUG) from None
+            raise typer.Exit(report(error)) from None
+        except KeyboardInterrupt as error:
+            raise typer.Exit(report(error)) from None
 
 
 app = typer.Typer(
@@ -283,14 +271,9 @@ def _say(text: str) -> None:
 
 
 def _parse_day(value: str | None) -> date:
-    from datetime import date
+    from .shortcuts import parse_day
 
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError([f"caremgr: --as-of must be a date as YYYY-MM-DD, not '{value}'"], ExitCode.USAGE) from None
+    return parse_day(value)
 
 
 @app.command("quiz")
@@ -352,11 +335,9 @@ def quiz_command(
         _say(f"answers saved to {save}")
     result = score_answers(answers, catalog, today)
     if as_json:
-        import json
+        from .documents import result_json
 
-        from .documents import result_document
-
-        _print_json(json.dumps(result_document(result), indent=2, ensure_ascii=False))
+        _print_json(result_json(result))
         return
     from .render import print_result
 

@@ -72,6 +72,11 @@ def result_document(result: Result) -> dict[str, Any]:
     return dataclasses.asdict(result, dict_factory=_json_fields)
 
 
+def result_json(result: Result) -> str:
+    """The result as `quiz --json` prints it (the result carries its own schema_version)."""
+    return json.dumps(result_document(result), indent=2, ensure_ascii=False)
+
+
 def _json_fields(items: list[tuple[str, Any]]) -> dict[str, Any]:
     return {key: value.isoformat() if isinstance(value, date) else value for key, value in items}
 

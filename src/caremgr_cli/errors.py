@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import traceback
 from enum import IntEnum
 
 # C0/C1 controls (but tab and newline) and the bidi overrides that can disguise text.
@@ -30,3 +32,26 @@ class UserError(Exception):
         super().__init__("\n".join(lines))
         self.lines = lines
         self.code = code
+
+
+def report(error: BaseException) -> ExitCode:
+    """Tell the user about an error that ended a command, on stderr; returns the exit code.
+    A user's mistake is a plain message; anything else is a bug and shows its traceback."""
+    from . import __version__
+
+    if isinstance(error, UserError):
+        for line in error.lines:
+            _say(printable(line).replace("\n", "\\n"))
+        return error.code
+    if isinstance(error, KeyboardInterrupt):
+        _say("cancelled")
+        return ExitCode.INTERRUPTED
+    sys.stderr.write("".join(traceback.format_exception(error)))
+    _say(f"caremgr {__version__} hit a bug (not your mistake). Please report it with the "
+         "command you ran and the traceback above.")  # fmt: skip
+    return ExitCode.BUG
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()

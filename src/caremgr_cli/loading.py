@@ -7,10 +7,10 @@ then map each pydantic error's `loc` back to the node it came from.
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,8 +18,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .cache import answers_validator
 from .files import DocumentError, Problem, decode_text, default_roles_path, read_bytes, read_text
-from .models import Answers, Catalog, Loc, describe_unknown, find_reference_problems
+from .models import Answers, Catalog, Loc, closest, describe_unknown, find_reference_problems
 
 # Values after aliases are expanded: far above any real file, far below a "billion laughs".
 MAX_VALUES = 100_000
@@ -260,13 +261,13 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else (f" (allowed: {', '.join(allowed)})" if allowed else "")
+        close = closest(str(loc[-1]), allowed)
+        hint = f"; did you mean '{close}'?" if close else (f" (allowed: {', '.join(allowed)})" if allowed else "")
         return f"unknown field '{loc[-1]}'{hint}"
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        close = difflib.get_close_matches(str(value), allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        close = closest(str(value), allowed)
+        hint = f"; did you mean '{close}'?" if close else ""
         return f"must be one of {ctx.get('expected', '')}, not {value!r}{hint}"
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") in (r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",):
@@ -314,9 +315,13 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     return message.removeprefix("Value error, ")
 
 
-def validate_document(data: Any, root: yaml.Node, name: str, model: type[ModelT]) -> ModelT:
-    """Validate plain values against a model, reporting every error at its line."""
+def validate_document(
+    data: Any, root: yaml.Node, name: str, model: type[ModelT], validate: Callable[[Any], Any] | None = None
+) -> ModelT:
+    """Validate plain values against a model (or its prebuilt validator), reporting every error at its line."""
     try:
+        if validate is not None:
+            return typing.cast(ModelT, validate(data))
         return model.model_validate(data)
     except ValidationError as error:
         details = error.errors(include_url=False)
@@ -372,14 +377,14 @@ def load_answers(path: Path | str, catalog: Catalog) -> tuple[dict[str, Any], An
     data, root = parse_yaml(text, name)
     if not isinstance(data, dict):
         raise DocumentError([Problem(name, f"must be a mapping of fields, not {_type_word(data)}", _line(root))])
-    answers = validate_document(data, root, name, Answers)
+    answers = validate_document(data, root, name, Answers, answers_validator())
     _check_skills(answers, catalog, name, root)
     return data, answers
 
 
 def validate_answers(document: dict[str, Any], catalog: Catalog) -> Answers:
     """Answers gathered by the questionnaire, checked as a file's would be."""
-    answers = Answers.model_validate(document)
+    answers = typing.cast(Answers, answers_validator()(document))
     _check_skills(answers, catalog, "answers")
     return answers
 

@@ -1,8 +1,5 @@
 """Pydantic models of the roles catalog, and the cross-reference checks pydantic cannot do."""
 
-from __future__ import annotations
-
-import difflib
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -120,7 +117,7 @@ class ExperienceCondition(Strict):
     within_years: Annotated[int, Field(ge=1, le=50)] | None = None
 
     @model_validator(mode="after")
-    def _one_amount(self) -> ExperienceCondition:
+    def _one_amount(self) -> "ExperienceCondition":
         if (self.months is None) == (self.hours is None):
             raise ValueError("give exactly one of 'months' or 'hours'")
         return self
@@ -155,10 +152,10 @@ class Condition(Strict):
     experience: ExperienceCondition | None = None
     ce_hours: CeCondition | None = None
     employment: EmploymentCondition | None = None
-    any_of: Annotated[tuple[Option, ...], Field(min_length=2)] | None = None
+    any_of: Annotated[tuple["Option", ...], Field(min_length=2)] | None = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Condition:
+    def _exactly_one(self) -> "Condition":
         given = [kind for kind in CONDITION_KINDS if getattr(self, kind) is not None]
         if len(given) != 1:
             raise ValueError(
@@ -209,7 +206,7 @@ class Question(Strict):
     ask_if: AskIf | None = None
 
     @model_validator(mode="after")
-    def _choices_for_choice(self) -> Question:
+    def _choices_for_choice(self) -> "Question":
         has_choices = self.type in ("choice", "choices")
         if has_choices and (self.choices_from is None) == (not self.choices):
             raise ValueError("a choice question needs exactly one of 'choices' or 'choices_from'")
@@ -239,7 +236,7 @@ class FitTerm(Strict):
     sources: OptionalSources = ()
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> FitTerm:
+    def _exactly_one(self) -> "FitTerm":
         given = [kind for kind in FIT_KINDS if getattr(self, kind) is not None]
         if len(given) != 1:
             raise ValueError("a fit term needs exactly one of: " + ", ".join(FIT_KINDS))
@@ -525,14 +522,16 @@ Rating = Annotated[int, Field(ge=1, le=5, strict=True)]
 class Answers(Strict):
     """What a person told us. Anything omitted counts as zero, none or false."""
 
+    # Defaults are made with model_construct (defaults need no validation): calling the
+    # class would build its deferred validator, which the cached answers validator avoids.
     id: Annotated[str, Field(max_length=200)] | None = None
-    education: EducationAnswers = Field(default_factory=EducationAnswers)
-    licenses: LicenseAnswers = Field(default_factory=LicenseAnswers)
+    education: EducationAnswers = Field(default_factory=EducationAnswers.model_construct)
+    licenses: LicenseAnswers = Field(default_factory=LicenseAnswers.model_construct)
     certifications: tuple[Literal["crc", "cdms"], ...] = ()
-    experience: ExperienceAnswers = Field(default_factory=ExperienceAnswers)
-    ce_hours: CeAnswers = Field(default_factory=CeAnswers)
-    employment: EmploymentAnswers = Field(default_factory=EmploymentAnswers)
-    preferences: PreferenceAnswers = Field(default_factory=PreferenceAnswers)
+    experience: ExperienceAnswers = Field(default_factory=ExperienceAnswers.model_construct)
+    ce_hours: CeAnswers = Field(default_factory=CeAnswers.model_construct)
+    employment: EmploymentAnswers = Field(default_factory=EmploymentAnswers.model_construct)
+    preferences: PreferenceAnswers = Field(default_factory=PreferenceAnswers.model_construct)
     skills: dict[Id, Rating] = Field(default_factory=dict)
 
 
@@ -627,9 +626,17 @@ def iter_references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, RefT
 
 
 def describe_unknown(kind: str, ref: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(ref, known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(known)})"
+    close = closest(ref, known)
+    hint = f"; did you mean '{close}'?" if close else f" (known: {', '.join(known)})"
     return f"unknown {kind} '{ref}'{hint}"
+
+
+def closest(word: str, choices: list[str]) -> str | None:
+    """The choice a mistyped word most likely meant, if any is close."""
+    import difflib  # only on a mistake: it costs startup
+
+    close = difflib.get_close_matches(word, choices, n=1)
+    return close[0] if close else None
 
 
 def find_reference_problems(catalog: Catalog) -> list[tuple[Loc, str]]:

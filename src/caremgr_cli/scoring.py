@@ -7,7 +7,6 @@ in `_Rules`, so that a batch of many people pays only for what depends on each p
 
 from __future__ import annotations
 
-import calendar
 import math
 import operator
 import typing
@@ -241,14 +240,25 @@ def _date_met(context: _Context, gaps: list[Gap], today: date) -> date | None:
     return _add_months(today, months) if months <= MAX_PROJECTION_MONTHS else None
 
 
-def _add_months(day: date, months: float) -> date:
-    """Calendar months first (so 12 months is the same day next year), then the rest in days."""
+def _add_months(day: date, months: float) -> date | None:
+    """Calendar months first (so 12 months is the same day next year), then the rest in days;
+    None past the end of the calendar (an --as-of near the year 9999)."""
     whole = math.floor(months + EPSILON)
     rest = max(0.0, months - whole)
     month_index = day.month - 1 + whole
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last_day)) + timedelta(days=math.ceil(rest * DAYS_PER_MONTH - EPSILON))
+    try:
+        start = date(year, month, min(day.day, _days_in(year, month)))
+        return start + timedelta(days=math.ceil(rest * DAYS_PER_MONTH - EPSILON))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _days_in(year: int, month: int) -> int:
+    """The length of a month (the calendar module would cost startup for this one sum)."""
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - timedelta(days=1)).day
 
 
 def _gaps(context: _Context, conditions: tuple[Condition, ...]) -> list[Gap]:
