@@ -3,13 +3,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from caremgr_cli.documents import result_document, result_line
+from caremgr_cli.documents import ResultLines, result_document, result_line
 from caremgr_cli.models import Answers
 from caremgr_cli.scoring import score_answers
 from conftest import Invoke
@@ -144,3 +146,24 @@ def test_batch_lines_and_quiz_documents_agree(document: dict[str, Any]) -> None:
     line = json.loads(result_line(result, "x.jsonl", 7))
     assert (line.pop("source"), line.pop("line")) == ("x.jsonl", 7)
     assert json.dumps(line) == json.dumps(result_document(result))  # 2000 and 2000.0 differ here
+
+
+WRITER = ResultLines()  # shared by every example, so that its remembered parts are reused
+
+
+class ForgetfulLines(ResultLines):
+    LIMIT = 5  # soon full: most parts are encoded afresh
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(answers_strategy, st.text(max_size=20), st.integers(0, 10**9)), min_size=1, max_size=4),
+    st.dates(),
+)
+def test_batch_lines_are_the_adapters_bytes(people: list[tuple[dict[str, Any], str, int]], today: date) -> None:
+    forgetful = ForgetfulLines()
+    for document, source, number in people:
+        result = score_answers(Answers.model_validate(document), CATALOG, today)
+        expected = result_line(result, source, number)
+        assert WRITER.line(result, source, number) == expected
+        assert forgetful.line(result, source, number) == expected

@@ -289,3 +289,51 @@ def test_capped_experience_still_meets_a_smaller_need() -> None:
     assert [g.message for g in cmc.gaps] == [
         "needs 24 more months of paid, full-time, supervised care management within the last 10 years (has 12 of 36)"
     ]
+
+
+# Coarse values, so that people share what the scorer remembers (years past a need, degrees
+# that meet the same rules, jobs that add the same experience) while differing in the rest.
+coarse_years = st.sampled_from([0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 8, 10, 12, 30])
+cohort_member = st.fixed_dictionaries({
+    "education": st.fixed_dictionaries({
+        "level": st.sampled_from(["none", "associate", "bachelor", "master"]),
+        "field": st.sampled_from(["none", "nursing", "social-work", "unrelated"]),
+        "field_experience": st.booleans(),
+    }),
+    "licenses": st.fixed_dictionaries({"rn": st.booleans(), "other": st.booleans()}),
+    "certifications": st.sampled_from([[], ["crc"]]),
+    "experience": st.fixed_dictionaries({}, optional={kind.id: coarse_years for kind in CATALOG.experience_kinds}),
+    "ce_hours": st.fixed_dictionaries({"case_management_last_3_years": st.sampled_from([0, 10, 29.5, 30, 80])}),
+    "employment": st.fixed_dictionaries({
+        "current": st.sampled_from([e.id for e in CATALOG.employment_kinds]),
+        "hours_per_week": st.sampled_from([0, 10, 20, 35, 40, 60]),
+    }),
+    "skills": st.dictionaries(st.sampled_from([s.id for s in CATALOG.skills]), st.integers(1, 5), max_size=3),
+})  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(cohort_member, min_size=2, max_size=25), st.sampled_from([TODAY, date(2027, 1, 31), date(2028, 2, 29)]))
+def test_what_the_scorer_remembers_never_changes_a_result(cohort: list[dict[str, Any]], today: date) -> None:
+    shared = CATALOG.model_copy()  # a catalog of its own: its remembered choices start empty
+    for document in cohort:
+        answers = Answers.model_validate(document)
+        alone = score_answers(answers, CATALOG.model_copy(), today)  # nothing remembered
+        assert score_answers(answers, shared, today) == alone
+
+
+def test_remembered_results_across_every_amount_of_each_experience() -> None:
+    # People alike but for one kind of experience: every amount meets the others' remembered keys.
+    bases = [
+        {"licenses": {"rn": True}, "ce_hours": {"case_management_last_3_years": 30},
+         "employment": {"current": "case-management", "hours_per_week": 40}},
+        {"education": {"level": "bachelor", "field": "social-work"},
+         "employment": {"current": "care-management", "hours_per_week": 20}},
+    ]  # fmt: skip
+    amounts = [0, 0.25, 0.48, 0.5, 0.75, 0.96, 0.97, 1, 1.5, 1.99, 2, 2.5, 3, 4, 9.99, 10, 11, 30]
+    shared = CATALOG.model_copy()
+    for base in bases:
+        for kind in CATALOG.experience_kinds:
+            for amount in amounts:
+                answers = Answers.model_validate({**base, "experience": {kind.id: amount}})
+                assert score_answers(answers, shared, TODAY) == score_answers(answers, CATALOG.model_copy(), TODAY)

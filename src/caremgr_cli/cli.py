@@ -398,8 +398,10 @@ def _run_batch(
     import csv
 
     from .batch import csv_header, csv_row, jsonl_line, read_records, score_records
+    from .documents import ResultLines
 
     progress = _Progress(names)
+    lines = ResultLines()
     writer = csv.writer(sys.stdout, lineterminator="\n") if output is OutputFormat.csv else None
     if writer is not None:
         writer.writerow(csv_header(catalog))
@@ -415,7 +417,7 @@ def _run_batch(
                 if writer is not None:
                     writer.writerow(csv_row(outcome, catalog))
                 else:
-                    sys.stdout.buffer.write(jsonl_line(outcome))
+                    sys.stdout.buffer.write(jsonl_line(outcome, lines))
                 progress.count(total)
     return bad, total
 

@@ -7,6 +7,7 @@ in `_Rules`, so that a batch of many people pays only for what depends on each p
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import typing
@@ -22,8 +23,10 @@ from .models import (
     Credential,
     CredentialResult,
     EducationCondition,
+    ExperienceCondition,
     FitTerm,
     Gap,
+    LicenseAnswers,
     PreferenceAnswers,
     Reason,
     Result,
@@ -53,6 +56,10 @@ class _Rules:
     choice_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     fit: dict[str, list[FitScorer]] = field(default_factory=dict)
     checks: dict[int, Check] = field(default_factory=dict)  # id(condition) -> its compiled check
+    reads: dict[int, tuple[str, ...]] = field(default_factory=dict)  # id(condition) -> the answers it reads
+    entries: dict[str, _Chooser[tuple[Gap, ...]]] = field(default_factory=dict)  # role id -> its chooser
+    credentials: dict[str, _Chooser[CredentialResult]] = field(default_factory=dict)  # credential id -> ...
+    role_credentials: dict[str, list[_Chooser[CredentialResult]]] = field(default_factory=dict)
     entry_hours: float = 40.0
     # A condition reads a few answers only, and cohorts repeat them: remember recent verdicts.
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
@@ -68,8 +75,10 @@ class _Rules:
                 if condition.experience:
                     rules.words[id(condition)] = _experience_words(catalog, condition)
         for route in routes:
-            for condition in _walk(route.all_of):
-                rules.checks[id(condition)] = _compile_check(rules, condition)
+            for condition in reversed(list(_walk(route.all_of))):  # an any_of's options before it
+                check, reads = _compile_check(rules, condition)
+                rules.checks[id(condition)] = check if condition.experience else _by_answers(check, reads)
+                rules.reads[id(condition)] = reads
         rules.notes = {credential.id: _credential_notes(credential) for credential in catalog.credentials}
         rules.accrues = {kind.id: kind.accrues for kind in catalog.employment_kinds}
         rules.field_groups = {group.id: frozenset(group.fields) for group in catalog.field_groups}
@@ -82,6 +91,14 @@ class _Rules:
         }
         # Entry rules speak of no credential, so "full-time" is the strictest definition in the catalog.
         rules.entry_hours = max((c.full_time.hours_per_week for c in catalog.credentials), default=40.0)
+        for role in catalog.roles:
+            rules.entries[role.id] = _Chooser(rules, role.entry, rules.entry_hours, lambda _, gaps, __: gaps)
+        for credential in catalog.credentials:
+            build = functools.partial(_credential_result, credential, rules.notes[credential.id])
+            rules.credentials[credential.id] = _Chooser(
+                rules, credential.routes, credential.full_time.hours_per_week, build
+            )
+        rules.role_credentials = {role.id: [rules.credentials[c] for c in role.credentials] for role in catalog.roles}
         return rules
 
 
@@ -121,11 +138,13 @@ def _credential_notes(credential: Credential) -> tuple[str, ...]:
     return tuple(notes)
 
 
-@dataclass(frozen=True)
 class _Context:
-    answers: Answers
-    rules: _Rules
-    full_time_hours: float
+    """One person's answers under one definition of full-time."""
+
+    __slots__ = ("answers", "full_time_hours", "rules")
+
+    def __init__(self, answers: Answers, rules: _Rules, full_time_hours: float) -> None:
+        self.answers, self.rules, self.full_time_hours = answers, rules, full_time_hours
 
     def accrual_rate(self, kind: str) -> float:
         """Full-time-equivalent months gained per month if the person keeps their current job."""
@@ -135,8 +154,8 @@ class _Context:
 
 
 def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
-    person = _Person(answers, _rules(catalog), today)
-    roles = [_score_role(person, role) for role in catalog.roles]
+    rules = _rules(catalog)
+    roles = [_score_role(answers, rules, today, role) for role in catalog.roles]
     roles.sort(key=lambda role: (-role.fit, role.id))
     return Result(
         schema_version=1,
@@ -151,33 +170,31 @@ def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
 
 _POINTS = operator.attrgetter("points")
 _MAX_POINTS = operator.attrgetter("max_points")
-MAX_MEMO = 20_000  # bounds the memory of a long batch
+# Each table of remembered verdicts stops growing here: memory stays flat in a batch of any
+# length, and the situations seen first (most often the commonest) stay remembered.
+MAX_MEMO = 4096
 T = typing.TypeVar("T")
-
-
-@dataclass(frozen=True)
-class _Person:
-    """One person's answers with what every part of their scoring shares."""
-
-    answers: Answers
-    rules: _Rules
-    today: date
+K = typing.TypeVar("K")
+V = typing.TypeVar("V")
 
 
 def _remember(rules: _Rules, key: tuple[object, ...], compute: Callable[[], T]) -> T:
     """A pure computation, remembered by everything it reads (the key) for the rest of a batch."""
     value = rules.memo.get(key)
     if value is None:
-        if len(rules.memo) >= MAX_MEMO:
-            rules.memo.clear()
-        value = rules.memo[key] = compute()
+        value = _keep(rules.memo, key, compute())
     return typing.cast(T, value)
 
 
-def _score_role(person: _Person, role: Role) -> RoleResult:
-    answers, rules, today = person.answers, person.rules, person.today
+def _keep(table: dict[K, V], key: K, value: V) -> V:
+    """Remember a value, unless the table is full."""
+    if len(table) < MAX_MEMO:
+        table[key] = value
+    return value
 
-    gaps = tuple(_best_route(_Context(answers, rules, rules.entry_hours), role.entry, today)[1])
+
+def _score_role(answers: Answers, rules: _Rules, today: date, role: Role) -> RoleResult:
+    gaps = rules.entries[role.id].outcome(answers, today)
     reasons = [reason for scorer in rules.fit[role.id] for reason in scorer(answers, rules)]
     earned = sum(map(_POINTS, reasons))
     possible = sum(map(_MAX_POINTS, reasons))
@@ -188,13 +205,13 @@ def _score_role(person: _Person, role: Role) -> RoleResult:
         eligible=not gaps,
         gaps=gaps,
         reasons=tuple(reasons),
-        certifications=tuple(_score_credential(person, rules.catalog.credential(c)) for c in role.credentials),
+        certifications=tuple([chooser.outcome(answers, today) for chooser in rules.role_credentials[role.id]]),
     )
 
 
-def _score_credential(person: _Person, credential: Credential) -> CredentialResult:
-    context = _Context(person.answers, person.rules, credential.full_time.hours_per_week)
-    route, gaps, on = _best_route(context, credential.routes, person.today)
+def _credential_result(
+    credential: Credential, notes: tuple[str, ...], route: Route, gaps: tuple[Gap, ...], on: date | None
+) -> CredentialResult:
     return CredentialResult(
         id=credential.id,
         name=credential.name,
@@ -204,9 +221,9 @@ def _score_credential(person: _Person, credential: Credential) -> CredentialResu
         eligible=not gaps,
         route=route.id,
         route_label=route.label,
-        gaps=tuple(gaps),
+        gaps=gaps,
         eligible_on=on,
-        notes=person.rules.notes[credential.id],
+        notes=notes,
     )
 
 
@@ -222,6 +239,100 @@ def _best_route(context: _Context, routes: tuple[Route, ...], today: date) -> tu
         candidates.append(((on is None, on or today, lasting, len(gaps), index), route, gaps, on))
     _, route, gaps, on = min(candidates, key=lambda candidate: candidate[0])
     return route, gaps, on
+
+
+class _Chooser(typing.Generic[T]):
+    """Chooses among one set of routes (a role's entry or a credential's) for person after person,
+    and builds the outcome (entry gaps, or a credential's result). Both are remembered by what
+    they depend on, so that a cohort pays for each distinct situation once:
+    - the outcome, by the answers every condition that time cannot meet reads (license, degree,
+      job, ...), the years each experience condition reads, up to where more years change
+      nothing (min(years, that point): met, or capped by a look-back window), how fast the
+      current job adds each kind of experience (for dates), and today;
+    - the choice of route and its date, by the same, except that each condition time cannot
+      meet counts only by whether it is met (it then adds one lasting gap, whatever it says).
+    A choice found there has the gaps of its route worked out for the person, as usual."""
+
+    def __init__(self, rules: _Rules, routes: tuple[Route, ...], full_time_hours: float, build: Build[T]) -> None:
+        self.rules, self.routes, self.full_time_hours, self.build = rules, routes, full_time_hours, build
+        lasting = [c for route in routes for c in route.all_of if not c.experience]
+        timed = [c.experience for route in routes for c in route.all_of if c.experience]
+        self.lasting = [rules.checks[id(c)] for c in lasting]
+        self.lasting_answers = _getter(sorted({path for c in lasting for path in rules.reads[id(c)]}))
+        self.timed_years = _getter([f"experience.{rule.of}" for rule in timed])
+        self.limits = tuple(_no_change_from(rule, full_time_hours) for rule in timed)
+        self.kinds = tuple(dict.fromkeys(rule.of for rule in timed))
+        self.rates: dict[tuple[object, ...], tuple[float, ...]] = {}
+        self.outcomes: dict[tuple[object, ...], T] = {}
+        self.choices: dict[tuple[object, ...], tuple[Route, date | None]] = {}
+
+    def outcome(self, answers: Answers, today: date) -> T:
+        raw = self.lasting_answers(answers)
+        years: tuple[float, ...] = ()
+        rates: tuple[float, ...] | None = ()
+        if self.kinds:
+            years = tuple(map(min, typing.cast("tuple[float, ...]", self.timed_years(answers)), self.limits))
+            job = _JOB(answers)
+            rates = self.rates.get(job)
+            if rates is None:
+                context = _Context(answers, self.rules, self.full_time_hours)
+                rates = self.rates[job] = tuple(context.accrual_rate(kind) for kind in self.kinds)
+        key = (raw, years, rates, today)
+        found = self.outcomes.get(key)
+        if found is None:
+            found = _keep(self.outcomes, key, self._work_out(answers, today, key))
+        return found
+
+    def _work_out(self, answers: Answers, today: date, key: tuple[object, ...]) -> T:
+        context = _Context(answers, self.rules, self.full_time_hours)
+        verdicts = tuple(len(check(context)) for check in self.lasting)
+        choice_key = (verdicts, *key[1:])
+        choice = self.choices.get(choice_key)
+        if choice is None:
+            route, gaps, on = _best_route(context, self.routes, today)
+            _keep(self.choices, choice_key, (route, on))
+            return self.build(route, tuple(gaps), on)
+        route, on = choice
+        return self.build(route, tuple(_gaps(context, route.all_of)), on)
+
+
+Build = Callable[[Route, tuple[Gap, ...], "date | None"], T]
+_JOB = operator.attrgetter("employment.current", "employment.hours_per_week")
+
+
+def _no_change_from(rule: ExperienceCondition, full_time_hours: float) -> float:
+    """The years of experience beyond which an experience condition gives the same verdict and
+    gap: where it is met, or where its look-back window caps what counts if that comes first."""
+    if rule.hours is not None:
+        needed = rule.hours / (full_time_hours * WEEKS_PER_MONTH) / MONTHS_PER_YEAR
+    else:
+        needed = (rule.months or 0) / MONTHS_PER_YEAR
+    return min(needed, float(rule.within_years)) if rule.within_years is not None else needed
+
+
+def _by_answers(check: Check, paths: tuple[str, ...]) -> Check:
+    """A check remembered by the answers it reads (a handful of values, repeated across people)."""
+    read = _getter(list(paths))
+    seen: dict[tuple[object, ...], tuple[Gap, ...]] = {}
+
+    def remembered(context: _Context) -> tuple[Gap, ...]:
+        key = read(context.answers)
+        gaps = seen.get(key)
+        if gaps is None:
+            gaps = _keep(seen, key, check(context))
+        return gaps
+
+    return remembered
+
+
+def _getter(paths: list[str]) -> Callable[[Answers], tuple[object, ...]]:
+    """Reads dotted paths of the answers into a tuple, at C speed."""
+    if not paths:
+        return lambda _: ()
+    if len(paths) == 1:
+        one = operator.attrgetter(paths[0])
+        return lambda answers: (one(answers),)
+    return typing.cast(Callable[[Answers], tuple[object, ...]], operator.attrgetter(*paths))
 
 
 def _date_met(context: _Context, gaps: list[Gap], today: date) -> date | None:
@@ -269,24 +380,32 @@ def _gaps(context: _Context, conditions: tuple[Condition, ...]) -> list[Gap]:
 Check = Callable[["_Context"], tuple[Gap, ...]]
 
 
-def _compile_check(rules: _Rules, condition: Condition) -> Check:
-    """One condition as a function of a person's answers, with its fixed parts made once:
-    which answers it reads, its gap message, and a memory of verdicts for those answers."""
+def _compile_check(rules: _Rules, condition: Condition) -> tuple[Check, tuple[str, ...]]:
+    """One condition as a function of a person's answers, with its fixed parts made once (its
+    gap message, a memory of verdicts), and the answers it reads: its verdict and its gap depend
+    on those alone, which is what lets a route chooser remember its choices (see _Chooser)."""
     cid, needs = id(condition), rules.needs[id(condition)]
     if condition.license:
         wanted = condition.license.any_of
         missing = (Gap(kind="license", message=needs),)
-        return lambda ctx: () if any(getattr(ctx.answers.licenses, name, False) for name in wanted) else missing
+
+        def license_check(ctx: _Context) -> tuple[Gap, ...]:
+            return () if any(getattr(ctx.answers.licenses, name, False) for name in wanted) else missing
+
+        return license_check, tuple(f"licenses.{name}" for name in wanted if name in LicenseAnswers.model_fields)
     if condition.certification:
         accepted = frozenset(condition.certification.any_of)
         missing = (Gap(kind="certification", message=needs),)
-        return lambda ctx: () if not accepted.isdisjoint(ctx.answers.certifications) else missing
+        return lambda ctx: () if not accepted.isdisjoint(ctx.answers.certifications) else missing, ("certifications",)
     if condition.employment:
         jobs = frozenset(condition.employment.any_of)
         missing = (Gap(kind="employment", message=f"needs to be {needs.removeprefix('needs ')}"),)
-        return lambda ctx: (
-            () if ctx.answers.employment.current in jobs and ctx.answers.employment.hours_per_week > 0 else missing
-        )
+
+        def employment(ctx: _Context) -> tuple[Gap, ...]:
+            job = ctx.answers.employment
+            return () if job.current in jobs and job.hours_per_week > 0 else missing
+
+        return employment, ("employment.current", "employment.hours_per_week")
     if condition.education:
         rule = condition.education
 
@@ -297,7 +416,7 @@ def _compile_check(rules: _Rules, condition: Condition) -> Check:
             key = (cid, answers.level, answers.field)
             return _remember(rules, key, lambda: (_education_gap(ctx, condition),))
 
-        return education
+        return education, ("education.level", "education.field", "education.field_experience")
     if condition.experience:
         of = condition.experience.of
 
@@ -305,12 +424,13 @@ def _compile_check(rules: _Rules, condition: Condition) -> Check:
             key = (cid, getattr(ctx.answers.experience, of), ctx.full_time_hours)
             return _remember(rules, key, lambda: tuple(_experience_gaps(ctx, condition)))
 
-        return experience
+        return experience, (f"experience.{of}",)
     if condition.ce_hours:
-        return lambda ctx: _ce_gaps(ctx, condition)
+        return lambda ctx: _ce_gaps(ctx, condition), ("ce_hours.case_management_last_3_years",)
     options = [option.all_of for option in condition.any_of or ()]
     missing = (Gap(kind="any_of", message=needs),)
-    return lambda ctx: () if any(not _gaps(ctx, option) for option in options) else missing
+    reads = tuple(dict.fromkeys(path for option in options for c in _walk(option) for path in rules.reads[id(c)]))
+    return lambda ctx: () if any(not _gaps(ctx, option) for option in options) else missing, reads
 
 
 def _ce_gaps(context: _Context, condition: Condition) -> tuple[Gap, ...]:
@@ -409,12 +529,18 @@ def _compile_fit(catalog: Catalog, role: Role, term: FitTerm, choice_labels: dic
     experience = term.experience
     assert experience is not None
 
+    seen: dict[float, list[Reason]] = {}
+
     def by_years(answers: Answers, _: _Rules) -> list[Reason]:
-        months = getattr(answers.experience, experience.of) * MONTHS_PER_YEAR
-        points = min(term.points, math.floor(term.points * months / experience.full_at_months + EPSILON))
-        full = experience.full_at_months / MONTHS_PER_YEAR
-        message = f"{term.label}: {months / MONTHS_PER_YEAR:g} years, full points from {full:g}"
-        return [Reason(id=term.id, points=points, max_points=term.points, message=message)]
+        years = getattr(answers.experience, experience.of)
+        reasons = seen.get(years)
+        if reasons is None:
+            months = years * MONTHS_PER_YEAR
+            points = min(term.points, math.floor(term.points * months / experience.full_at_months + EPSILON))
+            full = experience.full_at_months / MONTHS_PER_YEAR
+            message = f"{term.label}: {months / MONTHS_PER_YEAR:g} years, full points from {full:g}"
+            reasons = _keep(seen, years, [Reason(id=term.id, points=points, max_points=term.points, message=message)])
+        return reasons
 
     return by_years
 
