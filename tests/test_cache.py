@@ -105,10 +105,10 @@ def outcome(validate: Callable[[Any], Any], document: dict[str, Any]) -> object:
 
 
 def test_the_answers_validator_is_cached_and_validates_as_the_model_does(folder: Path) -> None:
-    built = cache.answers_validator.__wrapped__()  # bypasses the per-process memory
+    built = cache.answers_validator.__wrapped__().validate_python  # bypasses the per-process memory
     (entry,) = folder.glob("*.answers-validator.pickle")
     assert entry.stat().st_mode & 0o777 == 0o600
-    stored = cache.answers_validator.__wrapped__()
+    stored = cache.answers_validator.__wrapped__().validate_python
     for document in (GOOD_ANSWERS, BAD_ANSWERS, {}):
         expected = outcome(Answers.model_validate, document)
         assert outcome(built, document) == outcome(stored, document) == expected
@@ -119,6 +119,6 @@ def test_a_broken_answers_validator_entry_is_rebuilt(folder: Path) -> None:
     cache.answers_validator.__wrapped__()
     (entry,) = folder.glob("*.answers-validator.pickle")
     entry.write_bytes(b"\x80\x05 not a pickle")
-    assert cache.answers_validator.__wrapped__()(GOOD_ANSWERS).experience.rn == 2.5
+    assert cache.answers_validator.__wrapped__().validate_python(GOOD_ANSWERS).experience.rn == 2.5
     assert entry.read_bytes().startswith(b"\x80")
     assert entry.read_bytes() != b"\x80\x05 not a pickle"

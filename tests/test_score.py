@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from caremgr_cli.batch import Record, _parse_line, _quick_answers, _validated
+from caremgr_cli.cache import answers_validator
 from caremgr_cli.documents import ResultLines, result_document, result_line
 from caremgr_cli.models import Answers
 from caremgr_cli.scoring import score_answers
@@ -167,3 +169,46 @@ def test_batch_lines_are_the_adapters_bytes(people: list[tuple[dict[str, Any], s
         expected = result_line(result, source, number)
         assert WRITER.line(result, source, number) == expected
         assert forgetful.line(result, source, number) == expected
+
+
+ODD = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 2**70), st.floats(), st.text(max_size=6),
+    st.sampled_from(["1", "1.5", "true", "nursing", "rn", 'say ":" ', "x\\u0000", [], {}, [1], {"a": 1}]),
+)  # fmt: skip
+
+
+def render(value: Any, draw: Any) -> str:
+    """JSON text for a value, with spacing chosen by hypothesis and, now and then, a key given twice."""
+    colon: str = draw(st.sampled_from([":", " : ", ":\t"]))
+    comma: str = draw(st.sampled_from([",", ", "]))
+    if isinstance(value, dict):
+        pairs = [(key, render(item, draw)) for key, item in value.items()]
+        if pairs and draw(st.integers(0, 5)) == 5:  # rarely: the simplest case has no duplicate
+            key, text = draw(st.sampled_from(pairs))
+            pairs.append((key, draw(st.sampled_from([text, render(draw(ODD), draw)]))))
+        return "{" + comma.join(f"{json.dumps(key)}{colon}{text}" for key, text in pairs) + "}"
+    if isinstance(value, list):
+        return "[" + comma.join(render(item, draw) for item in value) + "]"
+    return json.dumps(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers_strategy, st.data())
+def test_the_quick_json_way_agrees_with_the_exact_way(document: dict[str, Any], data: st.DataObject) -> None:
+    # The quick way may only take what the exact way takes, and must make the same answers of it.
+    if data.draw(st.booleans()):
+        section = data.draw(st.sampled_from(sorted(document)))
+        if isinstance(document[section], dict) and document[section]:
+            key = data.draw(st.sampled_from(sorted(document[section])))
+            document = {**document, section: {**document[section], key: data.draw(ODD)}}
+        else:
+            document = {**document, section: data.draw(ODD)}
+    raw = (render(document, data.draw) + "\n").encode()
+    validator = answers_validator()
+    quick = _quick_answers(validator, raw)
+    exact, errors = _validated(validator, _parse_line(Record("x.jsonl", 1, raw=raw)))
+    if quick is not None:
+        assert quick == exact
+    if exact is None:
+        assert quick is None
+        assert errors

@@ -14,15 +14,14 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import ValidationError
-from pydantic_core import from_json
+from pydantic import BaseModel, ValidationError
 
-from .cache import answers_validator
+from .cache import AnswersValidator, answers_validator
 from .documents import SCHEMA_VERSION, ResultLines
 from .files import MAX_BYTES, DocumentError, read_text
 from .loading import describe_error, format_key_path, parse_yaml
@@ -41,6 +40,7 @@ class Record:
     line: int | None
     document: Any = None
     problem: str | None = None
+    raw: bytes | None = None  # a JSON line not parsed yet: score_records parses and validates it at once
 
 
 @dataclass(frozen=True)
@@ -140,47 +140,48 @@ def _jsonl_records(handle: IO[bytes], source: str) -> Iterator[Record]:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         if not raw.strip():
             continue
-        try:
-            yield Record(source, number, _parse_json(raw))
-        except UnicodeDecodeError:
-            yield Record(source, number, problem="is not UTF-8 text")
-        except ValueError as error:
-            message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
-            where = f" (column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
-            yield Record(source, number, problem=f"not a JSON document: {message}{where}")
+        yield Record(source, number, raw=raw)
+
+
+def _parse_line(record: Record) -> Record:
+    """A JSON line parsed by json, refusing duplicate keys, with json's messages for a bad one."""
+    assert record.raw is not None
+    try:
+        return replace(record, document=json.loads(record.raw, object_pairs_hook=_unique_keys), raw=None)
+    except UnicodeDecodeError:
+        problem = "is not UTF-8 text"
+    except ValueError as error:
+        message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+        where = f" (column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
+        problem = f"not a JSON document: {message}{where}"
+    return replace(record, problem=problem, raw=None)
 
 
 _KEY_END = re.compile(rb'"\s*:')
 
 
-def _parse_json(raw: bytes) -> Any:
-    """One JSON document, refusing duplicate keys. pydantic's parser is about three times faster
-    than json's but keeps the last of two equal keys, so its document is taken only when it has
-    as many keys as the text has places where a key could end; anything else (a duplicate, a
-    quote and colon inside a string, text pydantic refuses) goes through json's exact, slower
-    path, whose messages users see."""
+def _quick_answers(validator: AnswersValidator, raw: bytes) -> Answers | None:
+    """Answers straight from a JSON line, or None to take the exact way (_parse_line, then
+    validation). pydantic's JSON validation is faster than parsing and validating apart, but
+    keeps the last of two equal keys: its answers are taken only when they were given as many
+    keys as the line has places where a key can end. Anything else (a duplicate, a quote and
+    colon inside a string, a line pydantic refuses) takes the exact way, whose messages users see."""
     try:
-        document = from_json(raw)
+        answers: Answers = validator.validate_json(raw)
     except ValueError:
-        document = _NO_DOCUMENT
-    if document is _NO_DOCUMENT or _count_keys(document) != len(_KEY_END.findall(raw)):
-        return json.loads(raw, object_pairs_hook=_unique_keys)
-    return document
+        return None
+    return answers if _given_keys(answers) == len(_KEY_END.findall(raw)) else None
 
 
-_NO_DOCUMENT = object()
-
-
-def _count_keys(value: Any) -> int:
-    """The keys of every object in a parsed JSON document."""
-    count, pending = 0, [value]
-    while pending:
-        item = pending.pop()
-        if type(item) is dict:
-            count += len(item)
-            pending += [inner for inner in item.values() if type(inner) is dict or type(inner) is list]
-        elif type(item) is list:
-            pending += [inner for inner in item if type(inner) is dict or type(inner) is list]
+def _given_keys(model: BaseModel) -> int:
+    """The keys a model was given, nested ones too (never more than there were)."""
+    count = len(model.model_fields_set)
+    for name in model.model_fields_set:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            count += _given_keys(value)
+        elif isinstance(value, dict):
+            count += len(value)
     return count
 
 
@@ -259,30 +260,39 @@ def _list_records(name: str, source: str) -> Iterator[Record]:
 
 def score_records(records: Iterable[Record], catalog: Catalog, today: date) -> Iterator[Outcome]:
     known = {skill.id for skill in catalog.skills}
-    validate = answers_validator()
-    for record in records:
-        if record.problem is not None:
-            yield Outcome(record, None, (record.problem,))
-            continue
-        if not isinstance(record.document, dict):
-            kind = "a list" if isinstance(record.document, list) else "not a mapping"
-            yield Outcome(record, None, (f"must be a mapping of fields ({kind})",))
-            continue
-        try:
-            answers: Answers = validate(record.document)
-        except ValidationError as error:
-            errors = tuple(
-                f"{format_key_path(tuple(detail['loc']))}: {describe_error(detail, Answers)}"
-                for detail in error.errors(include_url=False)
-            )
-            yield Outcome(record, None, errors)
-            continue
+    validator = answers_validator()
+    for given in records:
+        record = given
+        answers = _quick_answers(validator, record.raw) if record.raw is not None else None
+        if answers is None:
+            if record.raw is not None:
+                record = _parse_line(record)
+            answers, errors = _validated(validator, record)
+            if answers is None:
+                yield Outcome(record, None, errors)
+                continue
         unknown = [skill for skill in answers.skills if skill not in known]
         if unknown:
             message = [f"skills.{skill}: {describe_unknown('skill', skill, sorted(known))}" for skill in unknown]
             yield Outcome(record, None, tuple(message))
             continue
         yield Outcome(record, score_answers(answers, catalog, today))
+
+
+def _validated(validator: AnswersValidator, record: Record) -> tuple[Answers | None, tuple[str, ...]]:
+    """A parsed record's answers, or what is wrong with it."""
+    if record.problem is not None:
+        return None, (record.problem,)
+    if not isinstance(record.document, dict):
+        kind = "a list" if isinstance(record.document, list) else "not a mapping"
+        return None, (f"must be a mapping of fields ({kind})",)
+    try:
+        return validator.validate_python(record.document), ()
+    except ValidationError as error:
+        return None, tuple(
+            f"{format_key_path(tuple(detail['loc']))}: {describe_error(detail, Answers)}"
+            for detail in error.errors(include_url=False)
+        )
 
 
 def jsonl_line(outcome: Outcome, lines: ResultLines) -> bytes:

@@ -22,14 +22,12 @@ import stat
 import sys
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import __version__
 from .files import default_roles_path, read_bytes
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from .models import Catalog
 
 PACKAGE = Path(__file__).resolve().parent
@@ -119,9 +117,17 @@ def _unpickle(name: str, kind: type[T]) -> T | None:
     return value if isinstance(value, kind) else None
 
 
+class AnswersValidator(Protocol):
+    """The Answers model's validator (pydantic-core's SchemaValidator, or pydantic's wrapper)."""
+
+    def validate_python(self, data: Any, /) -> Any: ...
+
+    def validate_json(self, data: bytes, /) -> Any: ...
+
+
 @cache
-def answers_validator() -> Callable[[Any], Any]:
-    """Validates an answers document into Answers: the model's own validator, built once per install."""
+def answers_validator() -> AnswersValidator:
+    """The validator of answers documents: the Answers model's own, built once per install."""
     from pydantic_core import SchemaValidator
 
     from .models import Answers
@@ -129,12 +135,12 @@ def answers_validator() -> Callable[[Any], Any]:
     name = f"{_key(b'answers', pickled=True)}.answers-validator.pickle"
     validator = _unpickle(name, SchemaValidator)
     if validator is not None:
-        return validator.validate_python
+        return validator
     Answers.model_rebuild()  # builds the deferred schema
     built = Answers.__pydantic_validator__
     if isinstance(built, SchemaValidator):  # not when pydantic plugins wrap it
         _write(name, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
-    return built.validate_python
+    return built
 
 
 def load_documents(path: Path | str | None = None) -> dict[str, Any]:

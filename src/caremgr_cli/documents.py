@@ -6,15 +6,18 @@ import dataclasses
 import json
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # --json output from the cache must not pay for pydantic
+    from collections.abc import Callable
+
     from pydantic import TypeAdapter
 
     from .models import Catalog, CredentialResult, Gap, Reason, Result, Role, RoleResult
 
 
 SCHEMA_VERSION = 1
+T = TypeVar("T")
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -103,7 +106,7 @@ class ResultLines:
     such part is encoded once, by pydantic (so the same way), and its bytes are reused. A
     property test holds both ways byte-equal."""
 
-    LIMIT = 8192  # parts remembered, at most: memory stays flat in a batch of any length
+    LIMIT = 4096  # parts remembered, at most: memory stays flat in a batch of any length
 
     def __init__(self) -> None:
         from pydantic import TypeAdapter
@@ -127,7 +130,7 @@ class ResultLines:
         return b"".join((
             known(start) or self._value(start, _source(source)),
             str(line).encode(), b',"schema_version":', str(result.schema_version).encode(), b',"id":',
-            b"null" if result.id is None else self._text(result.id),
+            b"null" if result.id is None else self._json(result.id),  # ids differ from person to person
             known(middle) or self._value(middle, b',"as_of":"%s","ranking":[%s],"roles":[' % (
                 result.as_of.isoformat().encode(), b",".join(map(self._text, result.ranking)))),
             b",".join(map(self._role, result.roles)),
@@ -136,23 +139,19 @@ class ResultLines:
         ))  # fmt: skip
 
     def _role(self, role: RoleResult) -> bytes:
-        known, objects = self._values.get, self._objects.get
+        known, many = self._values.get, self._many
         start = ("role", role.id, role.title)
         return b"".join((
             known(start) or self._value(start, b'{"id":%s,"title":%s,"fit":' % (
                 self._text(role.id), self._text(role.title))),
             str(role.fit).encode(),
             b',"eligible":true,"gaps":[' if role.eligible else b',"eligible":false,"gaps":[',
-            b",".join([objects(id(gap)) or self._gap(gap) for gap in role.gaps]),
-            b'],"reasons":[',
-            b",".join([objects(id(reason)) or self._reason(reason) for reason in role.reasons]),
-            b'],"certifications":[',
-            b",".join([objects(id(result)) or self._credential(result) for result in role.certifications]),
-            b"]}",
+            many(role.gaps, self._gap), b'],"reasons":[', many(role.reasons, self._reason),
+            b'],"certifications":[', many(role.certifications, self._credential), b"]}",
         ))  # fmt: skip
 
     def _credential(self, credential: CredentialResult) -> bytes:
-        text, objects = self._text, self._objects.get
+        text = self._text
         on = credential.eligible_on
         return self._remember(credential, b"".join((
             b'{"id":', text(credential.id), b',"name":', text(credential.name),
@@ -161,10 +160,17 @@ class ResultLines:
             b',"eligible":', b"true" if credential.eligible else b"false",
             b',"route":', b"null" if credential.route is None else text(credential.route),
             b',"route_label":', b"null" if credential.route_label is None else text(credential.route_label),
-            b',"gaps":[', b",".join([objects(id(gap)) or self._gap(gap) for gap in credential.gaps]),
+            b',"gaps":[', self._many(credential.gaps, self._gap),
             b'],"eligible_on":', b"null" if on is None else b'"%s"' % on.isoformat().encode(),
             b',"notes":[', b",".join(map(text, credential.notes)), b"]}",
         )))  # fmt: skip
+
+    def _many(self, values: tuple[T, ...], encode: Callable[[T], bytes]) -> bytes:
+        """A comma-separated list of objects; each encoded once, while the table has room."""
+        try:  # the common case, every one known, without a Python call per object
+            return b",".join(map(self._objects.__getitem__, map(id, values)))
+        except KeyError:
+            return b",".join([self._objects.get(id(value)) or encode(value) for value in values])
 
     def _text(self, value: str) -> bytes:
         return self._values.get(value) or self._value(value, self._json(value))

@@ -377,14 +377,14 @@ def load_answers(path: Path | str, catalog: Catalog) -> tuple[dict[str, Any], An
     data, root = parse_yaml(text, name)
     if not isinstance(data, dict):
         raise DocumentError([Problem(name, f"must be a mapping of fields, not {_type_word(data)}", _line(root))])
-    answers = validate_document(data, root, name, Answers, answers_validator())
+    answers = validate_document(data, root, name, Answers, answers_validator().validate_python)
     _check_skills(answers, catalog, name, root)
     return data, answers
 
 
 def validate_answers(document: dict[str, Any], catalog: Catalog) -> Answers:
     """Answers gathered by the questionnaire, checked as a file's would be."""
-    answers = typing.cast(Answers, answers_validator()(document))
+    answers = typing.cast(Answers, answers_validator().validate_python(document))
     _check_skills(answers, catalog, "answers")
     return answers
 

@@ -243,31 +243,39 @@ def _best_route(context: _Context, routes: tuple[Route, ...], today: date) -> tu
 
 class _Chooser(typing.Generic[T]):
     """Chooses among one set of routes (a role's entry or a credential's) for person after person,
-    and builds the outcome (entry gaps, or a credential's result). Both are remembered by what
-    they depend on, so that a cohort pays for each distinct situation once:
-    - the outcome, by the answers every condition that time cannot meet reads (license, degree,
-      job, ...), the years each experience condition reads, up to where more years change
-      nothing (min(years, that point): met, or capped by a look-back window), how fast the
-      current job adds each kind of experience (for dates), and today;
-    - the choice of route and its date, by the same, except that each condition time cannot
-      meet counts only by whether it is met (it then adds one lasting gap, whatever it says).
-    A choice found there has the gaps of its route worked out for the person, as usual."""
+    and builds the outcome (entry gaps, or a credential's result), remembering what it can so
+    that a cohort pays for each distinct situation once. What each step depends on:
+    - the conditions time cannot meet (license, degree, job, ...): on the answers they read;
+    - the choice of route and its date: on whether each of those conditions is met (an unmet
+      one adds one lasting gap, whatever it says), on the years each experience condition
+      reads up to where more change nothing (min(years, that point): met, or capped by a
+      look-back window), on how fast the current job adds each kind of experience, and today;
+    - the outcome: on the choice and on exactly what the chosen route's conditions said
+      (each distinct saying of a condition gets a number, its token)."""
 
     def __init__(self, rules: _Rules, routes: tuple[Route, ...], full_time_hours: float, build: Build[T]) -> None:
         self.rules, self.routes, self.full_time_hours, self.build = rules, routes, full_time_hours, build
-        lasting = [c for route in routes for c in route.all_of if not c.experience]
+        lasting = [(index, c) for index, route in enumerate(routes) for c in route.all_of if not c.experience]
         timed = [c.experience for route in routes for c in route.all_of if c.experience]
-        self.lasting = [rules.checks[id(c)] for c in lasting]
-        self.lasting_answers = _getter(sorted({path for c in lasting for path in rules.reads[id(c)]}))
+        self.lasting = [rules.checks[id(c)] for _, c in lasting]
+        self.lasting_answers = _getter(sorted({path for _, c in lasting for path in rules.reads[id(c)]}))
+        self.said_by_route = [_picker([at for at, (index, _) in enumerate(lasting) if index == route])
+                              for route in range(len(routes))]  # fmt: skip
         self.timed_years = _getter([f"experience.{rule.of}" for rule in timed])
         self.limits = tuple(_no_change_from(rule, full_time_hours) for rule in timed)
         self.kinds = tuple(dict.fromkeys(rule.of for rule in timed))
+        self.tokens: list[dict[tuple[Gap, ...], int]] = [{} for _ in lasting]
+        self.situations: dict[tuple[object, ...], tuple[tuple[int, ...], tuple[int | None, ...]]] = {}
         self.rates: dict[tuple[object, ...], tuple[float, ...]] = {}
+        self.choices: dict[tuple[object, ...], tuple[int, date | None]] = {}
         self.outcomes: dict[tuple[object, ...], T] = {}
-        self.choices: dict[tuple[object, ...], tuple[Route, date | None]] = {}
 
     def outcome(self, answers: Answers, today: date) -> T:
         raw = self.lasting_answers(answers)
+        situation = self.situations.get(raw)
+        if situation is None:
+            situation = _keep(self.situations, raw, self._situation(answers))
+        verdicts, said = situation
         years: tuple[float, ...] = ()
         rates: tuple[float, ...] | None = ()
         if self.kinds:
@@ -277,23 +285,48 @@ class _Chooser(typing.Generic[T]):
             if rates is None:
                 context = _Context(answers, self.rules, self.full_time_hours)
                 rates = self.rates[job] = tuple(context.accrual_rate(kind) for kind in self.kinds)
-        key = (raw, years, rates, today)
-        found = self.outcomes.get(key)
-        if found is None:
-            found = _keep(self.outcomes, key, self._work_out(answers, today, key))
-        return found
-
-    def _work_out(self, answers: Answers, today: date, key: tuple[object, ...]) -> T:
-        context = _Context(answers, self.rules, self.full_time_hours)
-        verdicts = tuple(len(check(context)) for check in self.lasting)
-        choice_key = (verdicts, *key[1:])
+        choice_key = (verdicts, years, rates, today)
         choice = self.choices.get(choice_key)
         if choice is None:
-            route, gaps, on = _best_route(context, self.routes, today)
-            _keep(self.choices, choice_key, (route, on))
-            return self.build(route, tuple(gaps), on)
-        route, on = choice
-        return self.build(route, tuple(_gaps(context, route.all_of)), on)
+            choice = _keep(self.choices, choice_key, self._choose(answers, today))
+        index, on = choice
+        key = (choice_key, self.said_by_route[index](said))
+        found = self.outcomes.get(key)
+        if found is None:
+            route = self.routes[index]
+            found = self.build(
+                route, tuple(_gaps(_Context(answers, self.rules, self.full_time_hours), route.all_of)), on
+            )
+            if None not in key[1]:  # every saying has its token: the key tells this outcome apart
+                _keep(self.outcomes, key, found)
+        return found
+
+    def _situation(self, answers: Answers) -> tuple[tuple[int, ...], tuple[int | None, ...]]:
+        """Whether each condition time cannot meet is met, and the token of what it says."""
+        context = _Context(answers, self.rules, self.full_time_hours)
+        said = [check(context) for check in self.lasting]
+        return tuple(map(len, said)), tuple(_token(table, gaps) for table, gaps in zip(self.tokens, said, strict=True))
+
+    def _choose(self, answers: Answers, today: date) -> tuple[int, date | None]:
+        route, _, on = _best_route(_Context(answers, self.rules, self.full_time_hours), self.routes, today)
+        return self.routes.index(route), on
+
+
+def _token(table: dict[tuple[Gap, ...], int], said: tuple[Gap, ...]) -> int | None:
+    """A number for each distinct thing a condition says; None once its table is full."""
+    token = table.get(said)
+    if token is None and len(table) < MAX_MEMO:
+        token = table[said] = len(table)
+    return token
+
+
+def _picker(positions: list[int]) -> Callable[[tuple[int | None, ...]], tuple[int | None, ...]]:
+    getter = operator.itemgetter(*positions) if positions else None
+    if getter is None:
+        return lambda _: ()
+    if len(positions) == 1:
+        return lambda values: (getter(values),)
+    return typing.cast(Callable[[tuple[int | None, ...]], tuple[int | None, ...]], getter)
 
 
 Build = Callable[[Route, tuple[Gap, ...], "date | None"], T]
@@ -519,8 +552,8 @@ def _compile_fit(catalog: Catalog, role: Role, term: FitTerm, choice_labels: dic
         skill_ids = role.skills.ids if term.skills == "role" else (
             catalog.shared_skills.skills if catalog.shared_skills else ()
         )  # fmt: skip
-        tables = [(skill_id, _skill_reasons(catalog, term, skill_id)) for skill_id in skill_ids]
-        return lambda answers, _: [table[answers.skills.get(skill_id)] for skill_id, table in tables]
+        tables = [_skill_reasons(catalog, term, skill_id) for skill_id in skill_ids]
+        return lambda answers, _: list(map(operator.getitem, tables, map(answers.skills.get, skill_ids)))
     if term.education is not None:
         rule = term.education
         yes = Reason(id=term.id, points=term.points, max_points=term.points, message=f"{term.label}: yes")
