@@ -14,10 +14,9 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,8 +31,7 @@ EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".yaml": "ya
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):  # a tuple: one is made per record, and tuples are made fastest
     """One answers document, or why it could not be read, with where it came from."""
 
     source: str
@@ -43,8 +41,7 @@ class Record:
     raw: bytes | None = None  # a JSON line not parsed yet: score_records parses and validates it at once
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     record: Record
     result: Result | None
     errors: tuple[str, ...] = ()
@@ -147,14 +144,14 @@ def _parse_line(record: Record) -> Record:
     """A JSON line parsed by json, refusing duplicate keys, with json's messages for a bad one."""
     assert record.raw is not None
     try:
-        return replace(record, document=json.loads(record.raw, object_pairs_hook=_unique_keys), raw=None)
+        return record._replace(document=json.loads(record.raw, object_pairs_hook=_unique_keys), raw=None)
     except UnicodeDecodeError:
         problem = "is not UTF-8 text"
     except ValueError as error:
         message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
         where = f" (column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
         problem = f"not a JSON document: {message}{where}"
-    return replace(record, problem=problem, raw=None)
+    return record._replace(problem=problem, raw=None)
 
 
 _KEY_END = re.compile(rb'"\s*:')
@@ -173,16 +170,21 @@ def _quick_answers(validator: AnswersValidator, raw: bytes) -> Answers | None:
     return answers if _given_keys(answers) == len(_KEY_END.findall(raw)) else None
 
 
-def _given_keys(model: BaseModel) -> int:
-    """The keys a model was given, nested ones too (never more than there were)."""
-    count = len(model.model_fields_set)
-    for name in model.model_fields_set:
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            count += _given_keys(value)
-        elif isinstance(value, dict):
-            count += len(value)
-    return count
+def _given_keys(answers: Answers) -> int:
+    """The keys the answers were given, nested ones too (read from the fields pydantic saw set:
+    never more than there were, so a miscount only sends the line the exact way)."""
+    given = answers.__pydantic_fields_set__
+    values = answers.__dict__
+    return (
+        len(given)
+        + len(answers.skills)
+        + sum(len(values[name].__pydantic_fields_set__) for name in _SECTIONS if name in given)
+    )
+
+
+# The answers' sections (education, licenses, ...): models whose fields are plain values.
+_SECTIONS = tuple(name for name, field in Answers.model_fields.items()
+                  if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel))  # fmt: skip
 
 
 # Answers fields that hold a list: a CSV cell gives them as values separated by ';'.

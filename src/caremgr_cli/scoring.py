@@ -11,7 +11,7 @@ import functools
 import math
 import operator
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -55,6 +55,7 @@ class _Rules:
     field_groups: dict[str, frozenset[str]] = field(default_factory=dict)
     choice_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     fit: dict[str, list[FitScorer]] = field(default_factory=dict)
+    possible: dict[str, int] = field(default_factory=dict)  # role id -> the points its fit terms can give
     checks: dict[int, Check] = field(default_factory=dict)  # id(condition) -> its compiled check
     reads: dict[int, tuple[str, ...]] = field(default_factory=dict)  # id(condition) -> the answers it reads
     entries: dict[str, _Chooser[tuple[Gap, ...]]] = field(default_factory=dict)  # role id -> its chooser
@@ -87,6 +88,13 @@ class _Rules:
         }
         rules.fit = {
             role.id: [_compile_fit(catalog, role, term, rules.choice_labels) for term in role.fit]
+            for role in catalog.roles
+        }
+        # Each term gives the same reasons whatever the answers (one per skill rated or not), so
+        # the points possible are the same for everyone.
+        nobody = Answers.model_construct()
+        rules.possible = {
+            role.id: sum(reason.max_points for scorer in rules.fit[role.id] for reason in scorer(nobody, rules))
             for role in catalog.roles
         }
         # Entry rules speak of no credential, so "full-time" is the strictest definition in the catalog.
@@ -169,7 +177,6 @@ def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
 
 
 _POINTS = operator.attrgetter("points")
-_MAX_POINTS = operator.attrgetter("max_points")
 # Each table of remembered verdicts stops growing here: memory stays flat in a batch of any
 # length, and the situations seen first (most often the commonest) stay remembered.
 MAX_MEMO = 4096
@@ -196,12 +203,11 @@ def _keep(table: dict[K, V], key: K, value: V) -> V:
 def _score_role(answers: Answers, rules: _Rules, today: date, role: Role) -> RoleResult:
     gaps = rules.entries[role.id].outcome(answers, today)
     reasons = [reason for scorer in rules.fit[role.id] for reason in scorer(answers, rules)]
-    earned = sum(map(_POINTS, reasons))
-    possible = sum(map(_MAX_POINTS, reasons))
+    possible = rules.possible[role.id]
     return RoleResult(
         id=role.id,
         title=role.title,
-        fit=round(100 * earned / possible) if possible else 0,
+        fit=round(100 * sum(map(_POINTS, reasons)) / possible) if possible else 0,
         eligible=not gaps,
         gaps=gaps,
         reasons=tuple(reasons),
@@ -251,7 +257,8 @@ class _Chooser(typing.Generic[T]):
       reads up to where more change nothing (min(years, that point): met, or capped by a
       look-back window), on how fast the current job adds each kind of experience, and today;
     - the outcome: on the choice and on exactly what the chosen route's conditions said
-      (each distinct saying of a condition gets a number, its token)."""
+      (each distinct saying of a condition gets a number, its token); and so, first looked
+      up, on the answers read, those years, those rates and today."""
 
     def __init__(self, rules: _Rules, routes: tuple[Route, ...], full_time_hours: float, build: Build[T]) -> None:
         self.rules, self.routes, self.full_time_hours, self.build = rules, routes, full_time_hours, build
@@ -269,13 +276,10 @@ class _Chooser(typing.Generic[T]):
         self.rates: dict[tuple[object, ...], tuple[float, ...]] = {}
         self.choices: dict[tuple[object, ...], tuple[int, date | None]] = {}
         self.outcomes: dict[tuple[object, ...], T] = {}
+        self.seen: dict[tuple[object, ...], T] = {}
 
     def outcome(self, answers: Answers, today: date) -> T:
         raw = self.lasting_answers(answers)
-        situation = self.situations.get(raw)
-        if situation is None:
-            situation = _keep(self.situations, raw, self._situation(answers))
-        verdicts, said = situation
         years: tuple[float, ...] = ()
         rates: tuple[float, ...] | None = ()
         if self.kinds:
@@ -285,7 +289,18 @@ class _Chooser(typing.Generic[T]):
             if rates is None:
                 context = _Context(answers, self.rules, self.full_time_hours)
                 rates = self.rates[job] = tuple(context.accrual_rate(kind) for kind in self.kinds)
-        choice_key = (verdicts, years, rates, today)
+        seen = (raw, years, rates, today)  # everything the outcome depends on, as given
+        found = self.seen.get(seen)
+        if found is None:
+            found = _keep(self.seen, seen, self._outcome(answers, today, raw, seen[1:]))
+        return found
+
+    def _outcome(self, answers: Answers, today: date, raw: tuple[object, ...], timed: tuple[object, ...]) -> T:
+        situation = self.situations.get(raw)
+        if situation is None:
+            situation = _keep(self.situations, raw, self._situation(answers))
+        verdicts, said = situation
+        choice_key = (verdicts, *timed)
         choice = self.choices.get(choice_key)
         if choice is None:
             choice = _keep(self.choices, choice_key, self._choose(answers, today))
@@ -294,9 +309,8 @@ class _Chooser(typing.Generic[T]):
         found = self.outcomes.get(key)
         if found is None:
             route = self.routes[index]
-            found = self.build(
-                route, tuple(_gaps(_Context(answers, self.rules, self.full_time_hours), route.all_of)), on
-            )
+            context = _Context(answers, self.rules, self.full_time_hours)
+            found = self.build(route, tuple(_gaps(context, route.all_of)), on)
             if None not in key[1]:  # every saying has its token: the key tells this outcome apart
                 _keep(self.outcomes, key, found)
         return found
@@ -535,7 +549,7 @@ def _experience_words(catalog: Catalog, condition: Condition) -> str:
     return f"{catalog.label('experience_kinds', rule.of)}{within}"
 
 
-FitScorer = Callable[[Answers, "_Rules"], list[Reason]]
+FitScorer = Callable[[Answers, "_Rules"], Sequence[Reason]]
 
 
 def _compile_fit(catalog: Catalog, role: Role, term: FitTerm, choice_labels: dict[str, dict[str, str]]) -> FitScorer:
@@ -546,8 +560,9 @@ def _compile_fit(catalog: Catalog, role: Role, term: FitTerm, choice_labels: dic
         offered = getattr(role, attribute).value
         label = choice_labels.get(f"preferences.{attribute}", {})
         wanted_values = typing.get_args(PreferenceAnswers.model_fields[attribute].annotation)
-        by_wanted = {wanted: _preference_reason(term, offered, wanted, label) for wanted in wanted_values}
-        return lambda answers, _: [by_wanted[getattr(answers.preferences, attribute)]]
+        by_wanted = {wanted: (_preference_reason(term, offered, wanted, label),) for wanted in wanted_values}
+        wanted = operator.attrgetter(f"preferences.{attribute}")
+        return lambda answers, _: by_wanted[wanted(answers)]
     if term.skills is not None:
         skill_ids = role.skills.ids if term.skills == "role" else (
             catalog.shared_skills.skills if catalog.shared_skills else ()
@@ -556,15 +571,15 @@ def _compile_fit(catalog: Catalog, role: Role, term: FitTerm, choice_labels: dic
         return lambda answers, _: list(map(operator.getitem, tables, map(answers.skills.get, skill_ids)))
     if term.education is not None:
         rule = term.education
-        yes = Reason(id=term.id, points=term.points, max_points=term.points, message=f"{term.label}: yes")
-        no = Reason(id=term.id, points=0, max_points=term.points, message=f"{term.label}: no")
-        return lambda answers, rules: [yes if _education_met(rules, answers, rule) else no]
+        yes = (Reason(id=term.id, points=term.points, max_points=term.points, message=f"{term.label}: yes"),)
+        no = (Reason(id=term.id, points=0, max_points=term.points, message=f"{term.label}: no"),)
+        return lambda answers, rules: yes if _education_met(rules, answers, rule) else no
     experience = term.experience
     assert experience is not None
 
-    seen: dict[float, list[Reason]] = {}
+    seen: dict[float, tuple[Reason]] = {}
 
-    def by_years(answers: Answers, _: _Rules) -> list[Reason]:
+    def by_years(answers: Answers, _: _Rules) -> tuple[Reason]:
         years = getattr(answers.experience, experience.of)
         reasons = seen.get(years)
         if reasons is None:
@@ -572,7 +587,7 @@ def _compile_fit(catalog: Catalog, role: Role, term: FitTerm, choice_labels: dic
             points = min(term.points, math.floor(term.points * months / experience.full_at_months + EPSILON))
             full = experience.full_at_months / MONTHS_PER_YEAR
             message = f"{term.label}: {months / MONTHS_PER_YEAR:g} years, full points from {full:g}"
-            reasons = _keep(seen, years, [Reason(id=term.id, points=points, max_points=term.points, message=message)])
+            reasons = _keep(seen, years, (Reason(id=term.id, points=points, max_points=term.points, message=message),))
         return reasons
 
     return by_years
