@@ -155,6 +155,7 @@ def _parse_line(record: Record) -> Record:
 
 
 _KEY_END = re.compile(rb'"\s*:')
+_SPACED_KEY_END = re.compile(rb'"\s+:')
 
 
 def _quick_answers(validator: AnswersValidator, raw: bytes) -> Answers | None:
@@ -167,19 +168,26 @@ def _quick_answers(validator: AnswersValidator, raw: bytes) -> Answers | None:
         answers: Answers = validator.validate_json(raw)
     except ValueError:
         return None
-    return answers if _given_keys(answers) == len(_KEY_END.findall(raw)) else None
+    return answers if _given_keys(answers) == _key_ends(raw) else None
+
+
+def _key_ends(raw: bytes) -> int:
+    """Where a key can end: a quote, maybe spaces, a colon (never fewer than there are keys)."""
+    if _SPACED_KEY_END.search(raw):
+        return len(_KEY_END.findall(raw))
+    return raw.count(b'":')  # the same count, found faster
 
 
 def _given_keys(answers: Answers) -> int:
     """The keys the answers were given, nested ones too (read from the fields pydantic saw set:
     never more than there were, so a miscount only sends the line the exact way)."""
     given = answers.__pydantic_fields_set__
-    values = answers.__dict__
-    return (
-        len(given)
-        + len(answers.skills)
-        + sum(len(values[name].__pydantic_fields_set__) for name in _SECTIONS if name in given)
-    )
+    sections = answers.__dict__
+    count = len(given) + len(answers.skills)
+    for name in _SECTIONS:
+        if name in given:
+            count += len(sections[name].__pydantic_fields_set__)
+    return count
 
 
 # The answers' sections (education, licenses, ...): models whose fields are plain values.
@@ -273,8 +281,8 @@ def score_records(records: Iterable[Record], catalog: Catalog, today: date) -> I
             if answers is None:
                 yield Outcome(record, None, errors)
                 continue
-        unknown = [skill for skill in answers.skills if skill not in known]
-        if unknown:
+        if not known.issuperset(answers.skills):
+            unknown = [skill for skill in answers.skills if skill not in known]
             message = [f"skills.{skill}: {describe_unknown('skill', skill, sorted(known))}" for skill in unknown]
             yield Outcome(record, None, tuple(message))
             continue

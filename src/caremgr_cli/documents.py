@@ -106,7 +106,7 @@ class ResultLines:
     such part is encoded once, by pydantic (so the same way), and its bytes are reused. A
     property test holds both ways byte-equal."""
 
-    LIMIT = 4096  # parts remembered, at most: memory stays flat in a batch of any length
+    LIMIT = 3072  # parts remembered, at most: memory stays flat in a batch of any length
 
     def __init__(self) -> None:
         from pydantic import TypeAdapter
@@ -129,7 +129,7 @@ class ResultLines:
         end = ("end", result.warnings, result.disclaimer)
         return b"".join((
             known(start) or self._value(start, _source(source)),
-            str(line).encode(), b',"schema_version":', str(result.schema_version).encode(), b',"id":',
+            b"%d" % line, b',"schema_version":%d,"id":' % result.schema_version,
             b"null" if result.id is None else self._json(result.id),  # ids differ from person to person
             known(middle) or self._value(middle, b',"as_of":"%s","ranking":[%s],"roles":[' % (
                 result.as_of.isoformat().encode(), b",".join(map(self._text, result.ranking)))),
@@ -144,7 +144,7 @@ class ResultLines:
         return b"".join((
             known(start) or self._value(start, b'{"id":%s,"title":%s,"fit":' % (
                 self._text(role.id), self._text(role.title))),
-            str(role.fit).encode(),
+            b"%d" % role.fit,
             b',"eligible":true,"gaps":[' if role.eligible else b',"eligible":false,"gaps":[',
             many(role.gaps, self._gap), b'],"reasons":[', many(role.reasons, self._reason),
             b'],"certifications":[', many(role.certifications, self._credential), b"]}",

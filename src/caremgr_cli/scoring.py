@@ -169,7 +169,7 @@ def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
         schema_version=1,
         id=answers.id,
         as_of=today,
-        ranking=tuple(role.id for role in roles),
+        ranking=tuple([role.id for role in roles]),
         roles=tuple(roles),
         warnings=tuple(find_warnings(answers)),
         disclaimer=catalog.disclaimer,
@@ -180,6 +180,8 @@ _POINTS = operator.attrgetter("points")
 # Each table of remembered verdicts stops growing here: memory stays flat in a batch of any
 # length, and the situations seen first (most often the commonest) stay remembered.
 MAX_MEMO = 4096
+# The answers as given repeat less than what they amount to: a shortcut to the outcomes, kept small.
+MAX_SEEN = 2048
 T = typing.TypeVar("T")
 K = typing.TypeVar("K")
 V = typing.TypeVar("V")
@@ -193,9 +195,9 @@ def _remember(rules: _Rules, key: tuple[object, ...], compute: Callable[[], T]) 
     return typing.cast(T, value)
 
 
-def _keep(table: dict[K, V], key: K, value: V) -> V:
+def _keep(table: dict[K, V], key: K, value: V, limit: int = MAX_MEMO) -> V:
     """Remember a value, unless the table is full."""
-    if len(table) < MAX_MEMO:
+    if len(table) < limit:
         table[key] = value
     return value
 
@@ -292,7 +294,7 @@ class _Chooser(typing.Generic[T]):
         seen = (raw, years, rates, today)  # everything the outcome depends on, as given
         found = self.seen.get(seen)
         if found is None:
-            found = _keep(self.seen, seen, self._outcome(answers, today, raw, seen[1:]))
+            found = _keep(self.seen, seen, self._outcome(answers, today, raw, seen[1:]), MAX_SEEN)
         return found
 
     def _outcome(self, answers: Answers, today: date, raw: tuple[object, ...], timed: tuple[object, ...]) -> T:
@@ -345,6 +347,7 @@ def _picker(positions: list[int]) -> Callable[[tuple[int | None, ...]], tuple[in
 
 Build = Callable[[Route, tuple[Gap, ...], "date | None"], T]
 _JOB = operator.attrgetter("employment.current", "employment.hours_per_week")
+_DEGREE = operator.attrgetter("education.level", "education.field", "education.field_experience")
 
 
 def _no_change_from(rule: ExperienceCondition, full_time_hours: float) -> float:
@@ -573,7 +576,16 @@ def _compile_fit(catalog: Catalog, role: Role, term: FitTerm, choice_labels: dic
         rule = term.education
         yes = (Reason(id=term.id, points=term.points, max_points=term.points, message=f"{term.label}: yes"),)
         no = (Reason(id=term.id, points=0, max_points=term.points, message=f"{term.label}: no"),)
-        return lambda answers, rules: yes if _education_met(rules, answers, rule) else no
+        verdicts: dict[tuple[object, ...], tuple[Reason]] = {}
+
+        def by_education(answers: Answers, rules: _Rules) -> tuple[Reason]:
+            degree = _DEGREE(answers)
+            reasons = verdicts.get(degree)
+            if reasons is None:
+                reasons = _keep(verdicts, degree, yes if _education_met(rules, answers, rule) else no)
+            return reasons
+
+        return by_education
     experience = term.experience
     assert experience is not None
 
