@@ -308,6 +308,10 @@ cohort_member = st.fixed_dictionaries({
         "current": st.sampled_from([e.id for e in CATALOG.employment_kinds]),
         "hours_per_week": st.sampled_from([0, 10, 20, 35, 40, 60]),
     }),
+    "preferences": st.fixed_dictionaries({
+        "work_setting": st.sampled_from(["facility", "client-homes", "no-preference"]),
+        "care_style": st.sampled_from(["indirect", "direct", "no-preference"]),
+    }),
     "skills": st.dictionaries(st.sampled_from([s.id for s in CATALOG.skills]), st.integers(1, 5), max_size=3),
 })  # fmt: skip
 
@@ -315,11 +319,15 @@ cohort_member = st.fixed_dictionaries({
 @settings(max_examples=40, deadline=None)
 @given(st.lists(cohort_member, min_size=2, max_size=25), st.sampled_from([TODAY, date(2027, 1, 31), date(2028, 2, 29)]))
 def test_what_the_scorer_remembers_never_changes_a_result(cohort: list[dict[str, Any]], today: date) -> None:
-    shared = CATALOG.model_copy()  # a catalog of its own: its remembered choices start empty
-    for document in cohort:
-        answers = Answers.model_validate(document)
-        alone = score_answers(answers, CATALOG.model_copy(), today)  # nothing remembered
-        assert score_answers(answers, shared, today) == alone
+    assert_remembering_changes_nothing([Answers.model_validate(document) for document in cohort], today)
+
+
+def assert_remembering_changes_nothing(people: list[Answers], today: date = TODAY) -> None:
+    # Each person alone, with a catalog of their own (nothing remembered); then all of them
+    # through one catalog compiled last, which nothing evicts while they are scored.
+    alone = [score_answers(answers, CATALOG.model_copy(), today) for answers in people]
+    shared = CATALOG.model_copy()
+    assert [score_answers(answers, shared, today) for answers in people] == alone
 
 
 def test_remembered_results_across_every_amount_of_each_experience() -> None:
@@ -331,9 +339,22 @@ def test_remembered_results_across_every_amount_of_each_experience() -> None:
          "employment": {"current": "care-management", "hours_per_week": 20}},
     ]  # fmt: skip
     amounts = [0, 0.25, 0.48, 0.5, 0.75, 0.96, 0.97, 1, 1.5, 1.99, 2, 2.5, 3, 4, 9.99, 10, 11, 30]
-    shared = CATALOG.model_copy()
-    for base in bases:
-        for kind in CATALOG.experience_kinds:
-            for amount in amounts:
-                answers = Answers.model_validate({**base, "experience": {kind.id: amount}})
-                assert score_answers(answers, shared, TODAY) == score_answers(answers, CATALOG.model_copy(), TODAY)
+    assert_remembering_changes_nothing([
+        Answers.model_validate({**base, "experience": {kind.id: amount}})
+        for base in bases for kind in CATALOG.experience_kinds for amount in amounts
+    ])  # fmt: skip
+
+
+def test_remembered_results_across_every_degree_and_preference() -> None:
+    # People alike but for their degree and preferences: each meets what others left remembered.
+    assert_remembering_changes_nothing([
+        Answers.model_validate({
+            "education": {"level": level, "field": field_id, "field_experience": level == "master"},
+            "licenses": {"rn": field_id == "nursing"}, "preferences": {"care_style": style},
+            "experience": {"rn": 1, "supervised_care_management": 3},
+            "employment": {"current": "care-management", "hours_per_week": 35},
+        })
+        for level in ("none", "associate", "bachelor", "master")
+        for field_id in ("none", "nursing", "social-work", "gerontology")
+        for style in ("indirect", "direct", "no-preference")
+    ])  # fmt: skip

@@ -407,6 +407,7 @@ def _run_batch(
         writer.writerow(csv_header(catalog))
     bad = total = 0
     sys.stdout.flush()  # the header (CSV) or nothing yet; JSON Lines go to the byte stream below
+    write = sys.stdout.buffer.write
     with progress:
         for name in names:
             fmt = formats[name]
@@ -417,8 +418,9 @@ def _run_batch(
                 if writer is not None:
                     writer.writerow(csv_row(outcome, catalog))
                 else:
-                    sys.stdout.buffer.write(jsonl_line(outcome, lines))
-                progress.count(total)
+                    write(jsonl_line(outcome, lines))
+                if progress.enabled:
+                    progress.count(total)
     return bad, total
 
 

@@ -87,7 +87,9 @@ class _Rules:
             question.answer: {choice.id: choice.label for choice in question.choices} for question in catalog.questions
         }
         rules.fit = {
-            role.id: [_compile_fit(catalog, role, term, rules.choice_labels) for term in role.fit]
+            role.id: _runs(
+                [(_compile_fit(catalog, role, term, rules.choice_labels), _fit_reads(term)) for term in role.fit]
+            )
             for role in catalog.roles
         }
         # Each term gives the same reasons whatever the answers (one per skill rated or not), so
@@ -603,6 +605,49 @@ def _compile_fit(catalog: Catalog, role: Role, term: FitTerm, choice_labels: dic
         return reasons
 
     return by_years
+
+
+def _fit_reads(term: FitTerm) -> tuple[str, ...] | None:
+    """The answers a fit term reads; None for skills (ratings vary too much to remember by)."""
+    if term.preference is not None:
+        return (f"preferences.{term.preference}",)
+    if term.education is not None:
+        return ("education.level", "education.field", "education.field_experience")
+    if term.experience is not None:
+        return (f"experience.{term.experience.of}",)
+    return None
+
+
+def _runs(terms: list[tuple[FitScorer, tuple[str, ...] | None]]) -> list[FitScorer]:
+    """A role's fit terms with each run of terms that have few forms (preferences, degree,
+    years) made one, remembered by the answers the run reads: fewer calls per person."""
+    runs: list[FitScorer] = []
+    pending: list[tuple[FitScorer, tuple[str, ...]]] = []
+    for scorer, reads in terms:
+        if reads is not None:
+            pending.append((scorer, reads))
+            continue
+        if pending:
+            runs.append(_remembered_run(pending))
+            pending = []
+        runs.append(scorer)
+    if pending:
+        runs.append(_remembered_run(pending))
+    return runs
+
+
+def _remembered_run(terms: list[tuple[FitScorer, tuple[str, ...]]]) -> FitScorer:
+    read = _getter(sorted({path for _, reads in terms for path in reads}))
+    seen: dict[tuple[object, ...], tuple[Reason, ...]] = {}
+
+    def run(answers: Answers, rules: _Rules) -> tuple[Reason, ...]:
+        key = read(answers)
+        reasons = seen.get(key)
+        if reasons is None:
+            reasons = _keep(seen, key, tuple(reason for scorer, _ in terms for reason in scorer(answers, rules)))
+        return reasons
+
+    return run
 
 
 def _preference_reason(term: FitTerm, offered: str, wanted: str, label: dict[str, str]) -> Reason:
