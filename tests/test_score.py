@@ -134,8 +134,9 @@ def test_missing_file_is_a_bad_record_and_unknown_format_a_usage_error(invoke: I
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-def test_empty_input_scores_nothing(invoke: Invoke, fmt: str) -> None:
-    result = invoke(["score", "--input-format", fmt, *AS_OF], input="")
+@pytest.mark.parametrize("text", ["", "\ufeff", "\ufeff\n \t\n\r\n"])
+def test_empty_input_scores_nothing(invoke: Invoke, fmt: str, text: str) -> None:
+    result = invoke(["score", "--input-format", fmt, *AS_OF], input=text)
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 

@@ -135,7 +135,7 @@ def _jsonl_records(handle: IO[bytes], source: str) -> Iterator[Record]:
             continue
         if number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
-        if not raw.strip():
+        if not raw or raw.isspace():  # (empty: a file of just a byte-order mark)
             continue
         yield Record(source, number, raw=raw)
 

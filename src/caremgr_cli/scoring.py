@@ -60,7 +60,7 @@ class _Rules:
     reads: dict[int, tuple[str, ...]] = field(default_factory=dict)  # id(condition) -> the answers it reads
     entries: dict[str, _Chooser[tuple[Gap, ...]]] = field(default_factory=dict)  # role id -> its chooser
     credentials: dict[str, _Chooser[CredentialResult]] = field(default_factory=dict)  # credential id -> ...
-    role_credentials: dict[str, list[_Chooser[CredentialResult]]] = field(default_factory=dict)
+    plans: list[_RolePlan] = field(default_factory=list)
     entry_hours: float = 40.0
     # A condition reads a few answers only, and cohorts repeat them: remember recent verdicts.
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
@@ -108,7 +108,11 @@ class _Rules:
             rules.credentials[credential.id] = _Chooser(
                 rules, credential.routes, credential.full_time.hours_per_week, build
             )
-        rules.role_credentials = {role.id: [rules.credentials[c] for c in role.credentials] for role in catalog.roles}
+        rules.plans = [
+            _RolePlan(role, rules.entries[role.id], rules.fit[role.id], rules.possible[role.id],
+                      [rules.credentials[c] for c in role.credentials])
+            for role in catalog.roles
+        ]  # fmt: skip
         return rules
 
 
@@ -165,20 +169,16 @@ class _Context:
 
 def score_answers(answers: Answers, catalog: Catalog, today: date) -> Result:
     rules = _rules(catalog)
-    roles = [_score_role(answers, rules, today, role) for role in catalog.roles]
-    roles.sort(key=lambda role: (-role.fit, role.id))
-    return Result(
-        schema_version=1,
-        id=answers.id,
-        as_of=today,
-        ranking=tuple([role.id for role in roles]),
-        roles=tuple(roles),
-        warnings=tuple(find_warnings(answers)),
-        disclaimer=catalog.disclaimer,
-    )
+    roles = [_score_role(answers, rules, today, plan) for plan in rules.plans]
+    roles.sort(key=_ID)
+    roles.sort(key=_FIT, reverse=True)  # stable: equal fits stay in id order
+    ranking = tuple([role.id for role in roles])
+    return Result(1, answers.id, today, ranking, tuple(roles), tuple(find_warnings(answers)), catalog.disclaimer)
 
 
 _POINTS = operator.attrgetter("points")
+_ID = operator.attrgetter("id")
+_FIT = operator.attrgetter("fit")
 # Each table of remembered verdicts stops growing here: memory stays flat in a batch of any
 # length, and the situations seen first (most often the commonest) stay remembered.
 MAX_MEMO = 4096
@@ -204,19 +204,22 @@ def _keep(table: dict[K, V], key: K, value: V, limit: int = MAX_MEMO) -> V:
     return value
 
 
-def _score_role(answers: Answers, rules: _Rules, today: date, role: Role) -> RoleResult:
-    gaps = rules.entries[role.id].outcome(answers, today)
-    reasons = [reason for scorer in rules.fit[role.id] for reason in scorer(answers, rules)]
-    possible = rules.possible[role.id]
-    return RoleResult(
-        id=role.id,
-        title=role.title,
-        fit=round(100 * sum(map(_POINTS, reasons)) / possible) if possible else 0,
-        eligible=not gaps,
-        gaps=gaps,
-        reasons=tuple(reasons),
-        certifications=tuple([chooser.outcome(answers, today) for chooser in rules.role_credentials[role.id]]),
-    )
+class _RolePlan(typing.NamedTuple):
+    """What scoring one role takes, gathered once per catalog."""
+
+    role: Role
+    entry: _Chooser[tuple[Gap, ...]]
+    fit: list[FitScorer]
+    possible: int  # the points its fit terms can give
+    credentials: list[_Chooser[CredentialResult]]
+
+
+def _score_role(answers: Answers, rules: _Rules, today: date, plan: _RolePlan) -> RoleResult:
+    gaps = plan.entry.outcome(answers, today)
+    reasons = [reason for scorer in plan.fit for reason in scorer(answers, rules)]
+    fit = round(100 * sum(map(_POINTS, reasons)) / plan.possible) if plan.possible else 0
+    certifications = tuple([chooser.outcome(answers, today) for chooser in plan.credentials])
+    return RoleResult(plan.role.id, plan.role.title, fit, not gaps, gaps, tuple(reasons), certifications)
 
 
 def _credential_result(
