@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,16 @@ def test_a_broken_answers_validator_entry_is_rebuilt(folder: Path) -> None:
     assert cache.answers_validator.__wrapped__().validate_python(GOOD_ANSWERS).experience.rn == 2.5
     assert entry.read_bytes().startswith(b"\x80")
     assert entry.read_bytes() != b"\x80\x05 not a pickle"
+
+
+def test_the_cache_keeps_the_newest_entries_only(folder: Path, roles: Path) -> None:
+    folder.mkdir(parents=True)
+    for number in range(cache.KEEP + 5):
+        old = folder / f"{number:040x}.catalog.pickle"
+        old.write_bytes(b"old")
+        os.utime(old, ns=(number * 10**9, number * 10**9))
+    cache.load_catalog(roles)  # writes two new entries, then prunes
+    names = {entry.name for entry in folder.iterdir()}
+    assert len(names) == cache.KEEP
+    assert f"{0:040x}.catalog.pickle" not in names  # the oldest went first
+    assert sum(name.endswith(".documents.json") for name in names) == 1

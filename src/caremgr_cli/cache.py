@@ -86,6 +86,21 @@ def _write(name: str, payload: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):  # the folder itself may be what failed
             temporary.unlink()
+        return
+    _prune(folder)
+
+
+KEEP = 48  # entries: a few roles files across a few versions of caremgr
+
+
+def _prune(folder: Path) -> None:
+    """Every new file, caremgr version or Python makes new entries: drop the least recently
+    written beyond KEEP, so the folder never grows without end."""
+    with contextlib.suppress(OSError):  # another caremgr may be pruning too
+        written = [entry for entry in folder.glob("*.*.*") if not entry.name.startswith(".")]  # not temporaries
+        entries = sorted(written, key=lambda entry: entry.stat().st_mtime_ns)
+        for entry in entries[: max(0, len(entries) - KEEP)]:
+            entry.unlink(missing_ok=True)
 
 
 def load_catalog(path: Path | str | None = None) -> Catalog:
