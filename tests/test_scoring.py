@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from datetime import date
 from typing import Any
 
@@ -7,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from caremgr_cli import scoring
 from caremgr_cli.loading import load_catalog
 from caremgr_cli.models import Answers, Catalog, Result
 from caremgr_cli.scoring import score_answers
@@ -358,3 +360,25 @@ def test_remembered_results_across_every_degree_and_preference() -> None:
         for field_id in ("none", "nursing", "social-work", "gerontology")
         for style in ("indirect", "direct", "no-preference")
     ])  # fmt: skip
+
+
+def test_what_is_remembered_stays_bounded() -> None:
+    # Memory must stay flat in a batch of any length: every table stops at its limit, even
+    # when no two people are alike (hours and years drawn from a continuum).
+    rng = random.Random(7)  # noqa: S311 - seeded test data, not secrets
+    catalog = CATALOG.model_copy()
+    for number in range(6000):
+        answers = Answers.model_validate({
+            "id": f"p{number}", "licenses": {"rn": number % 2 == 0},
+            "experience": {kind.id: rng.uniform(0, 12) for kind in CATALOG.experience_kinds},
+            "ce_hours": {"case_management_last_3_years": rng.uniform(0, 100)},
+            "employment": {"current": "care-management" if number % 3 else "case-management",
+                           "hours_per_week": rng.uniform(1, 60)},
+        })  # fmt: skip
+        score_answers(answers, catalog, TODAY)
+    rules = scoring._rules(catalog)
+    choosers: list[Any] = [*rules.entries.values(), *rules.credentials.values()]
+    tables = [table for chooser in choosers for table in vars(chooser).values() if isinstance(table, dict)]
+    tables += [table for chooser in choosers for table in chooser.tokens] + [rules.memo]
+    assert max(len(table) for table in tables) == scoring.MAX_MEMO  # some filled up, none went past
+    assert len(rules.credentials["cmc"].seen) == scoring.MAX_SEEN

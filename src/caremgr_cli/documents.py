@@ -167,6 +167,8 @@ class ResultLines:
 
     def _many(self, values: tuple[T, ...], encode: Callable[[T], bytes]) -> bytes:
         """A comma-separated list of objects; each encoded once, while the table has room."""
+        if not values:
+            return b""
         try:  # the common case, every one known, without a Python call per object
             return b",".join(map(self._objects.__getitem__, map(id, values)))
         except KeyError:

@@ -14,6 +14,7 @@ import typing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from .describe import article, describe_condition
 from .models import (
@@ -280,27 +281,43 @@ class _Chooser(typing.Generic[T]):
         self.kinds = tuple(dict.fromkeys(rule.of for rule in timed))
         self.tokens: list[dict[tuple[Gap, ...], int]] = [{} for _ in lasting]
         self.situations: dict[tuple[object, ...], tuple[tuple[int, ...], tuple[int | None, ...]]] = {}
-        self.rates: dict[tuple[object, ...], tuple[float, ...]] = {}
+        self.rates: dict[tuple[object, ...], tuple[float, ...]] = {}  # job -> how fast it adds each kind
         self.choices: dict[tuple[object, ...], tuple[int, date | None]] = {}
         self.outcomes: dict[tuple[object, ...], T] = {}
         self.seen: dict[tuple[object, ...], T] = {}
+        self.outcome = self._outcome_function()
 
-    def outcome(self, answers: Answers, today: date) -> T:
-        raw = self.lasting_answers(answers)
-        years: tuple[float, ...] = ()
-        rates: tuple[float, ...] | None = ()
-        if self.kinds:
-            years = tuple(map(min, typing.cast("tuple[float, ...]", self.timed_years(answers)), self.limits))
+    def _outcome_function(self) -> Callable[[Answers, date], T]:
+        """outcome(answers, today), with all it reads bound once: it runs for every person,
+        role and credential, and a closure's variables are read faster than attributes."""
+        lasting_answers, timed_years, limits, seen_table, rates_table, work_out = (
+            self.lasting_answers, self.timed_years, self.limits, self.seen, self.rates, self._outcome
+        )  # fmt: skip
+
+        def outcome(answers: Answers, today: date) -> T:
             job = _JOB(answers)
-            rates = self.rates.get(job)
+            rates = rates_table.get(job)
             if rates is None:
-                context = _Context(answers, self.rules, self.full_time_hours)
-                rates = self.rates[job] = tuple(context.accrual_rate(kind) for kind in self.kinds)
-        seen = (raw, years, rates, today)  # everything the outcome depends on, as given
-        found = self.seen.get(seen)
-        if found is None:
-            found = _keep(self.seen, seen, self._outcome(answers, today, raw, seen[1:]), MAX_SEEN)
-        return found
+                rates = _keep(rates_table, job, self._rates(answers))
+            # Everything the outcome depends on, as given (years up to where more change nothing).
+            seen = (lasting_answers(answers), tuple(map(min, timed_years(answers), limits)), rates, today)
+            found = seen_table.get(seen)
+            if found is None:
+                found = _keep(seen_table, seen, work_out(answers, today, seen[0], seen[1:]), MAX_SEEN)
+            return found
+
+        def timeless(answers: Answers, today: date) -> T:  # no experience condition: no years, no rates
+            seen = (lasting_answers(answers), (), (), today)
+            found = seen_table.get(seen)
+            if found is None:
+                found = _keep(seen_table, seen, work_out(answers, today, seen[0], seen[1:]), MAX_SEEN)
+            return found
+
+        return outcome if self.kinds else timeless
+
+    def _rates(self, answers: Answers) -> tuple[float, ...]:
+        context = _Context(answers, self.rules, self.full_time_hours)
+        return tuple(context.accrual_rate(kind) for kind in self.kinds)
 
     def _outcome(self, answers: Answers, today: date, raw: tuple[object, ...], timed: tuple[object, ...]) -> T:
         situation = self.situations.get(raw)
@@ -380,14 +397,14 @@ def _by_answers(check: Check, paths: tuple[str, ...]) -> Check:
     return remembered
 
 
-def _getter(paths: list[str]) -> Callable[[Answers], tuple[object, ...]]:
+def _getter(paths: list[str]) -> Callable[[Answers], tuple[Any, ...]]:
     """Reads dotted paths of the answers into a tuple, at C speed."""
     if not paths:
         return lambda _: ()
     if len(paths) == 1:
         one = operator.attrgetter(paths[0])
         return lambda answers: (one(answers),)
-    return typing.cast(Callable[[Answers], tuple[object, ...]], operator.attrgetter(*paths))
+    return typing.cast(Callable[[Answers], tuple[Any, ...]], operator.attrgetter(*paths))
 
 
 def _date_met(context: _Context, gaps: list[Gap], today: date) -> date | None:
