@@ -4,7 +4,8 @@ Generates seeded, quiz-like answers (years in half-year steps, common weekly hou
 skills rated), then:
 - scores 100,000 JSON Lines records and prints records per second (median of RUNS runs);
 - scores 10,000 and 1,000,000 records and prints each run's peak memory (max RSS).
-Run it from the venv caremgr is installed in:  python bench/score.py [RUNS]
+caremgr runs pinned to one core where the system allows it. Run it from a venv caremgr was
+installed into from its wheel (see docs/performance.md):  python bench/score.py [RUNS]
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ def run(path: Path) -> tuple[float, int]:
     """(seconds, peak RSS in KiB) of one `caremgr score` over the file."""
     start = time.perf_counter()
     pid = os.fork()
-    if pid == 0:  # the child becomes caremgr, with stdout to /dev/null
+    if pid == 0:  # the child becomes caremgr, on one core, with stdout to /dev/null
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.execv(CAREMGR, [CAREMGR, "score", str(path), "--as-of", "2026-11-28"])  # noqa: S606

@@ -1,12 +1,13 @@
 """Startup cost of caremgr commands as ratios to `python -c pass` in the same venv.
 
 Each case runs RUNS times, interleaved with the others after a warm-up, and the median
-wall time is compared with the baseline's median. Run it from the venv caremgr is
-installed in:  python bench/startup.py [RUNS]
+wall time is compared with the baseline's median. Run it from a venv caremgr was installed
+into from its wheel (see docs/performance.md):  python bench/startup.py [RUNS]
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import statistics
 import subprocess
@@ -37,8 +38,18 @@ def run_once(command: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def missing_bytecode() -> bool:
+    """True when caremgr's modules have no compiled bytecode (an editable install under
+    PYTHONDONTWRITEBYTECODE=1): every run then compiles them, which the figures would show."""
+    spec = importlib.util.find_spec("caremgr_cli.models")
+    return spec is not None and spec.cached is not None and not Path(spec.cached).exists()
+
+
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    if missing_bytecode():
+        print("note: caremgr's bytecode is missing, so each run compiles it (~25 ms); "
+              "install caremgr from its wheel for figures users would see", file=sys.stderr)  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         answers = Path(folder) / "answers.yaml"
         answers.write_text(ANSWERS)
