@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from caremgr_cli.batch import Record, _parse_line, _quick_answers, _validated
 from caremgr_cli.cache import answers_validator
-from caremgr_cli.documents import ResultLines, result_document, result_line
-from caremgr_cli.models import Answers
+from caremgr_cli.documents import ResultLines, result_adapter, result_document
+from caremgr_cli.models import Answers, Result
 from caremgr_cli.scoring import score_answers
 from conftest import Invoke
 from test_scoring import CATALOG, TODAY, answers_strategy
@@ -140,11 +140,17 @@ def test_empty_input_scores_nothing(invoke: Invoke, fmt: str, text: str) -> None
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
+def result_line(result: Result, source: str, line: int) -> bytes:
+    """The batch line by definition: the location, then the result as the TypeAdapter writes it."""
+    location = f'{{"source":{json.dumps(source, ensure_ascii=False)},"line":{line},'.encode()
+    return location + result_adapter().dump_json(result)[1:] + b"\n"
+
+
 @settings(max_examples=100, deadline=None)
 @given(answers_strategy)
 def test_batch_lines_and_quiz_documents_agree(document: dict[str, Any]) -> None:
-    # Two serialisations of one result (the adapter for batches, plain conversion for one
-    # person) must give the same JSON.
+    # Two serialisations of one result (the TypeAdapter, which batch lines equal byte for
+    # byte, and plain conversion for one person's quiz) must give the same JSON.
     result = score_answers(Answers.model_validate(document), CATALOG, TODAY)
     line = json.loads(result_line(result, "x.jsonl", 7))
     assert (line.pop("source"), line.pop("line")) == ("x.jsonl", 7)

@@ -85,26 +85,18 @@ def _json_fields(items: list[tuple[str, Any]]) -> dict[str, Any]:
     return {key: value.isoformat() if isinstance(value, date) else value for key, value in items}
 
 
-def result_line(result: Result, source: str, line: int) -> bytes:
-    """One JSON Lines record, UTF-8, newline-terminated: where the answers came from, then the result."""
-    body = result_adapter().dump_json(result)
-    return _location(source, line) + body[1:] + b"\n"
-
-
-def _location(source: str, line: int) -> bytes:
-    # A result is a non-empty JSON object: the location goes in front of its first key.
-    return _source(source) + f"{line},".encode()
-
-
 def _source(source: str) -> bytes:
+    """The start of a JSON Lines record: where the answers came from goes before the result's keys."""
     return f'{{"source":{json.dumps(source, ensure_ascii=False)},"line":'.encode()
 
 
 class ResultLines:
-    """Writes result_line's bytes, faster over a batch. Most of a result recurs from person to
-    person (texts, reasons, gaps, whole credential results, which the scorer remembers), so each
-    such part is encoded once, by pydantic (so the same way), and its bytes are reused. A
-    property test holds both ways byte-equal."""
+    """Writes each result of a batch as one JSON Lines record (UTF-8, newline-terminated):
+    `source` and `line`, then the result's fields exactly as pydantic's TypeAdapter writes
+    them. Most of a result recurs from person to person (texts, reasons, gaps, whole
+    credential results, which the scorer remembers), so each such part is encoded once, by
+    pydantic, and its bytes are reused. A property test holds the lines byte-equal to the
+    TypeAdapter's."""
 
     LIMIT = 3072  # parts remembered, at most: memory stays flat in a batch of any length
 
