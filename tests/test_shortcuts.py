@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from caremgr_cli import shortcuts
 from caremgr_cli.files import default_roles_path
 from caremgr_cli.shortcuts import QuizArgs, parse_quiz_json
 
@@ -97,3 +99,27 @@ def test_an_empty_roles_variable_goes_to_typer() -> None:
 def test_the_option_beats_the_environment() -> None:
     parsed = parse_quiz_json(["--roles", "a.yaml", "quiz", "--json", "--answers", "-"], {"CAREMGR_ROLES": "b.yaml"})
     assert parsed == QuizArgs(answers="-", as_of=None, roles=Path("a.yaml"))
+
+
+def test_a_bug_in_the_shortcut_is_reported_as_one(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(_: QuizArgs) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(shortcuts, "quiz_json", broken)
+    with pytest.raises(SystemExit) as ended:
+        shortcuts.run(["quiz", "--answers", GOOD, "--json"])
+    assert ended.value.code == 3
+    stderr = capsys.readouterr().err
+    assert "RuntimeError: boom" in stderr
+    assert stderr.endswith("Please report it with the command you ran and the traceback above.\n")
+
+
+def test_the_shortcut_ends_the_process_only_after_answering(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    left: list[str] = []
+    monkeypatch.setattr(shortcuts, "leave", lambda: left.append(capsys.readouterr().out))
+    assert shortcuts.run(["quiz", "--answers", GOOD, "--json", *DAY])
+    assert json.loads(left[0])["id"] == "ana"

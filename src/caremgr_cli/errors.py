@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-import traceback
 from enum import IntEnum
 
 # C0/C1 controls (but tab and newline) and the bidi overrides that can disguise text.
@@ -46,6 +45,8 @@ def report(error: BaseException) -> ExitCode:
     if isinstance(error, KeyboardInterrupt):
         _say("cancelled")
         return ExitCode.INTERRUPTED
+    import traceback  # only for bugs
+
     sys.stderr.write("".join(traceback.format_exception(error)))
     _say(f"caremgr {__version__} hit a bug (not your mistake). Please report it with the "
          "command you ran and the traceback above.")  # fmt: skip

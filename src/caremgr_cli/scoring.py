@@ -63,7 +63,7 @@ class _Rules:
     credentials: dict[str, _Chooser[CredentialResult]] = field(default_factory=dict)  # credential id -> ...
     plans: list[_RolePlan] = field(default_factory=list)
     entry_hours: float = 40.0
-    # A condition reads a few answers only, and cohorts repeat them: remember recent verdicts.
+    # A condition reads a few answers only, and cohorts repeat them: remember its verdicts.
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     @classmethod
