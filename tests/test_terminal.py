@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -112,3 +113,13 @@ def test_narrow_terminal_and_no_color(args: list[str]) -> None:
     assert "\x1b" not in output
     assert max(len(line) for line in output.splitlines()) <= 40
     assert "Sources" in output
+
+
+@pytest.mark.slow
+def test_quiz_answers_json_in_a_terminal() -> None:
+    # The typer-free shortcut, in a pty: the whole document arrives before the process ends.
+    answers = str(Path(__file__).parent / "data" / "ana.yaml")
+    status, output = finish(spawn("--answers", answers, "--json", "--as-of", "2026-11-28"))
+    assert status == 0
+    document = json.loads(output.replace("\r\n", "\n"))
+    assert (document["id"], document["as_of"]) == ("ana", "2026-11-28")
