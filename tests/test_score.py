@@ -94,11 +94,12 @@ def test_csv_from_a_spreadsheet_with_bom_and_crlf(invoke: Invoke, tmp_path: Path
 
 def test_csv_output_round_trips(invoke: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "cohort.jsonl"
-    path.write_text("".join(json.dumps(person) + "\n" for person in PEOPLE) + '{"skills": {"clinical": 9}}\n')
+    bad = '{"skills": {"clinical": 9}}\n{"id": "cy", "skills": {"juggling": 3}}\n'
+    path.write_text("".join(json.dumps(person) + "\n" for person in PEOPLE) + bad)
     result = invoke(["score", str(path), "--output-format", "csv", *AS_OF])
     assert result.exit_code == 1
     table = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [row["id"] for row in table] == ["ana", "ben", "", ""]
+    assert [row["id"] for row in table] == ["ana", "ben", "", "", "cy"]
     ana = quiz_result(invoke, PEOPLE[0])
     case = next(role for role in ana["roles"] if role["id"] == "case-manager")
     ccm = case["certifications"][0]
@@ -109,6 +110,7 @@ def test_csv_output_round_trips(invoke: Invoke, tmp_path: Path) -> None:
     assert table[0]["errors"] == ""
     assert table[3]["errors"] == "skills.clinical: must be at most 5, not 9"
     assert table[3]["best_fit"] == ""
+    assert table[4]["errors"].startswith("skills.juggling: unknown skill 'juggling'")
 
 
 def test_yaml_list_with_lines_and_several_files(invoke: Invoke, tmp_path: Path) -> None:

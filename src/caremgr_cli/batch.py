@@ -282,6 +282,8 @@ def score_records(records: Iterable[Record], catalog: Catalog, today: date) -> I
                 yield Outcome(record, None, errors)
                 continue
         if not known.issuperset(answers.skills):
+            if record.raw is not None:  # keep the document, whose id a CSV row of errors shows
+                record = _parse_line(record)
             unknown = [skill for skill in answers.skills if skill not in known]
             message = [f"skills.{skill}: {describe_unknown('skill', skill, sorted(known))}" for skill in unknown]
             yield Outcome(record, None, tuple(message))
