@@ -79,7 +79,7 @@ def run(path: Path) -> tuple[float, int]:
 
 
 def main() -> int:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory() as folder:
         files = {count: Path(folder) / f"{count}.jsonl" for count in (10_000, 100_000, 1_000_000)}
         for count, path in files.items():
