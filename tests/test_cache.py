@@ -131,8 +131,12 @@ def test_the_cache_keeps_the_newest_entries_only(folder: Path, roles: Path) -> N
         old = folder / f"{number:040x}.catalog.pickle"
         old.write_bytes(b"old")
         os.utime(old, ns=(number * 10**9, number * 10**9))
+    mine = folder / "notes.2026.txt"  # not caremgr's: never touched
+    mine.write_text("keep me")
+    os.utime(mine, ns=(0, 0))
     cache.load_catalog(roles)  # writes two new entries, then prunes
-    names = {entry.name for entry in folder.iterdir()}
+    assert mine.read_text() == "keep me"
+    names = {entry.name for entry in folder.iterdir()} - {mine.name}
     assert len(names) == cache.KEEP
     assert f"{0:040x}.catalog.pickle" not in names  # the oldest went first
     assert sum(name.endswith(".documents.json") for name in names) == 1

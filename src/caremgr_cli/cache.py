@@ -91,14 +91,18 @@ def _write(name: str, payload: bytes) -> None:
 
 
 KEEP = 48  # entries: a few roles files across a few versions of caremgr
+ENTRY = r"[0-9a-f]{40}\.(?:catalog\.pickle|documents\.json|answers-validator\.pickle)"
 
 
 def _prune(folder: Path) -> None:
     """Every new file, caremgr version or Python makes new entries: drop the least recently
     written beyond KEEP, so the folder never grows without end."""
+    import re  # only after a write: completion and --json stay cheap
+
     with contextlib.suppress(OSError):  # another caremgr may be pruning too
-        written = [entry for entry in folder.glob("*.*.*") if not entry.name.startswith(".")]  # not temporaries
-        entries = sorted(written, key=lambda entry: entry.stat().st_mtime_ns)
+        # Only caremgr's own entries: the folder may be one the user chose, holding other files.
+        ours = [entry for entry in folder.iterdir() if re.fullmatch(ENTRY, entry.name)]
+        entries = sorted(ours, key=lambda entry: entry.stat().st_mtime_ns)
         for entry in entries[: max(0, len(entries) - KEEP)]:
             entry.unlink(missing_ok=True)
 
