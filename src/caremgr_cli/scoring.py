@@ -358,15 +358,6 @@ def _token(table: dict[tuple[Gap, ...], int], said: tuple[Gap, ...]) -> int | No
     return token
 
 
-def _picker(positions: list[int]) -> Callable[[tuple[int | None, ...]], tuple[int | None, ...]]:
-    getter = operator.itemgetter(*positions) if positions else None
-    if getter is None:
-        return lambda _: ()
-    if len(positions) == 1:
-        return lambda values: (getter(values),)
-    return typing.cast(Callable[[tuple[int | None, ...]], tuple[int | None, ...]], getter)
-
-
 Build = Callable[[Route, tuple[Gap, ...], "date | None"], T]
 _JOB = operator.attrgetter("employment.current", "employment.hours_per_week")
 _DEGREE = operator.attrgetter("education.level", "education.field", "education.field_experience")
@@ -399,12 +390,22 @@ def _by_answers(check: Check, paths: tuple[str, ...]) -> Check:
 
 def _getter(paths: list[str]) -> Callable[[Answers], tuple[Any, ...]]:
     """Reads dotted paths of the answers into a tuple, at C speed."""
-    if not paths:
+    return _reader(operator.attrgetter, paths)
+
+
+def _picker(positions: list[int]) -> Callable[[tuple[int | None, ...]], tuple[int | None, ...]]:
+    """Picks positions of a tuple into a tuple, at C speed."""
+    return _reader(operator.itemgetter, positions)
+
+
+def _reader(make: Callable[..., Callable[[Any], Any]], keys: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """attrgetter or itemgetter that always gives a tuple (they give a bare value for one key)."""
+    if not keys:
         return lambda _: ()
-    if len(paths) == 1:
-        one = operator.attrgetter(paths[0])
-        return lambda answers: (one(answers),)
-    return typing.cast(Callable[[Answers], tuple[Any, ...]], operator.attrgetter(*paths))
+    if len(keys) == 1:
+        one = make(keys[0])
+        return lambda value: (one(value),)
+    return typing.cast(Callable[[Any], tuple[Any, ...]], make(*keys))
 
 
 def _date_met(context: _Context, gaps: list[Gap], today: date) -> date | None:
@@ -481,12 +482,8 @@ def _compile_check(rules: _Rules, condition: Condition) -> tuple[Check, tuple[st
     if condition.education:
         rule = condition.education
 
-        def education(ctx: _Context) -> tuple[Gap, ...]:
-            if _education_met(rules, ctx.answers, rule):
-                return ()
-            answers = ctx.answers.education
-            key = (cid, answers.level, answers.field)
-            return _remember(rules, key, lambda: (_education_gap(ctx, condition),))
+        def education(ctx: _Context) -> tuple[Gap, ...]:  # remembered by _by_answers, like every lasting check
+            return () if _education_met(rules, ctx.answers, rule) else (_education_gap(ctx, condition),)
 
         return education, ("education.level", "education.field", "education.field_experience")
     if condition.experience:
