@@ -1,189 +1,205 @@
-"""What caremgr would otherwise rebuild on every run, cached on disk.
+"""A small store of plain bytes on disk, for what caremgr would otherwise rebuild on every run.
 
-For a roles file, keyed by its content, two forms are kept side by side, written only
-after a full, successful validation:
-- the Catalog itself (pickle), for scoring and text output;
-- the JSON documents of --json and the role names for completion, readable without pydantic.
-Besides, the answers validator (pickle): pydantic takes about 20 ms to build it from the
-models, and `quiz --answers` runs in loops.
-Keys cover caremgr's version and code and Python's version, and for pickles pydantic's
-too, so any change to the data or the programs makes a new entry. Unreadable, foreign or
-broken entries are ignored and rebuilt; a cache that cannot be written is skipped silently.
+Callers produce the bytes (JSON) and validate them on read: an entry is a hint, never trusted
+code, so there is no pickle here. Still, a cache is read before anything is checked, so it is
+used only in a folder that is the user's own and that no one else can write: every check is
+made on open descriptors (fstat), not on paths that could be swapped between check and use.
+A cache that cannot be used is skipped silently: caremgr then simply runs uncached.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
-import pickle
+import re
 import stat
 import sys
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import __version__
-from .files import default_roles_path, read_bytes
-
-if TYPE_CHECKING:
-    from .models import Catalog
 
 PACKAGE = Path(__file__).resolve().parent
+MAX_ENTRY_BYTES = 4_000_000
+KEEP = 48  # entries: a few roles files across a few versions of caremgr
+ENTRY = re.compile(r"[0-9a-f]{40}\.[a-z][a-z-]*\.json")
+
+# O_NONBLOCK: a FIFO planted as an entry opens at once (and is then refused) instead of waiting
+# for a writer. O_NOFOLLOW: a symlink, e.g. to /proc/self/fd/0, is never opened at all.
+_READ_ENTRY = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_NEW_ENTRY = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+_OPEN_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def cache_folder() -> Path | None:
-    """$CAREMGR_CACHE_DIR, else $XDG_CACHE_HOME/caremgr or ~/.cache/caremgr; None when CAREMGR_NO_CACHE is set."""
-    if os.environ.get("CAREMGR_NO_CACHE"):
+def folder() -> Path | None:
+    """$CAREMGR_CACHE_DIR, else $XDG_CACHE_HOME/caremgr, else ~/.cache/caremgr; None for no cache.
+
+    A relative path is ignored, as the XDG base directory spec asks: it would name a different
+    folder in every working directory.
+    """
+    if os.environ.get("CAREMGR_NO_CACHE", "") not in {"", "0"}:
         return None
-    if os.environ.get("CAREMGR_CACHE_DIR"):
-        return Path(os.environ["CAREMGR_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "caremgr"
+    chosen = os.environ.get("CAREMGR_CACHE_DIR")
+    if chosen:
+        # The user named this folder: a relative one is refused rather than replaced by another.
+        return Path(chosen) if Path(chosen).is_absolute() else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "caremgr"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):  # no HOME and no passwd entry, as in some containers
+        return None
+    return home / ".cache" / "caremgr" if home.is_absolute() else None
 
 
-def _key(data: bytes, *, pickled: bool = False) -> str:
-    digest = hashlib.sha256(data)
-    digest.update(f"{__version__} {sys.version}".encode())
-    if pickled:  # pickles hold pydantic's objects: a new pydantic must not read old ones
-        import pydantic_core
-        from pydantic.version import VERSION
-
-        digest.update(f"pydantic {VERSION} {pydantic_core.__version__}".encode())
-    for source in sorted(PACKAGE.glob("*.py")):  # an edited caremgr must not reuse old documents
-        info = source.stat()
-        digest.update(f"{source.name} {info.st_size} {info.st_mtime_ns}".encode())
+def key(*parts: bytes | str) -> str:
+    """A name for what parts make, that changes with caremgr, its code and Python too."""
+    digest = hashlib.sha256()
+    for part in (*parts, _code_fingerprint()):
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))  # so ("ab", "c") and ("a", "bc") differ
+        digest.update(data)
     return digest.hexdigest()[:40]
 
 
-def _read(name: str) -> bytes | None:
-    folder = cache_folder()
-    if folder is None:
-        return None
-    path = folder / name
-    try:
-        info = path.stat()
-        # Only our own, private files: a pickle from anyone else could run code.
-        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return None
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
-def _write(name: str, payload: bytes) -> None:
-    folder = cache_folder()
-    if folder is None:
-        return
-    temporary = folder / f".{name}.{os.getpid()}.tmp"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(payload)
-        temporary.replace(folder / name)
-    except OSError:
-        with contextlib.suppress(OSError):  # the folder itself may be what failed
-            temporary.unlink()
-        return
-    _prune(folder)
-
-
-KEEP = 48  # entries: a few roles files across a few versions of caremgr
-ENTRY = r"[0-9a-f]{40}\.(?:catalog\.pickle|documents\.json|answers-validator\.pickle)"
-
-
-def _prune(folder: Path) -> None:
-    """Every new file, caremgr version or Python makes new entries: drop the least recently
-    written beyond KEEP, so the folder never grows without end."""
-    import re  # only after a write: completion and --json stay cheap
-
-    with contextlib.suppress(OSError):  # another caremgr may be pruning too
-        # Only caremgr's own entries: the folder may be one the user chose, holding other files.
-        ours = [entry for entry in folder.iterdir() if re.fullmatch(ENTRY, entry.name)]
-        entries = sorted(ours, key=lambda entry: entry.stat().st_mtime_ns)
-        for entry in entries[: max(0, len(entries) - KEEP)]:
-            entry.unlink(missing_ok=True)
-
-
-def load_catalog(path: Path | str | None = None) -> Catalog:
-    """The validated catalog of a roles file, from the cache when its content was seen before."""
-    from .models import Catalog
-
-    name, data = read_bytes(path if path is not None else default_roles_path())
-    cached = _unpickle(f"{_key(data, pickled=True)}.catalog.pickle", Catalog)
-    if cached is not None:
-        return cached
-    from .loading import catalog_from_bytes
-
-    catalog = catalog_from_bytes(name, data)
-    _store(data, catalog)
-    return catalog
-
-
-T = TypeVar("T")
-
-
-def _unpickle(name: str, kind: type[T]) -> T | None:
-    blob = _read(name)
-    if blob is None:
-        return None
-    try:
-        value = pickle.loads(blob)  # noqa: S301 - our own private file, checked in _read
-    except Exception:  # a stale or broken entry is rebuilt, never fatal
-        return None
-    return value if isinstance(value, kind) else None
-
-
-class AnswersValidator(Protocol):
-    """The Answers model's validator (pydantic-core's SchemaValidator, or pydantic's wrapper)."""
-
-    def validate_python(self, data: Any, /) -> Any: ...
-
-    def validate_json(self, data: bytes, /) -> Any: ...
-
-
 @cache
-def answers_validator() -> AnswersValidator:
-    """The validator of answers documents: the Answers model's own, built once per install."""
-    from pydantic_core import SchemaValidator
-
-    from .models import Answers
-
-    name = f"{_key(b'answers', pickled=True)}.answers-validator.pickle"
-    validator = _unpickle(name, SchemaValidator)
-    if validator is not None:
-        return validator
-    Answers.model_rebuild()  # builds the deferred schema
-    built = Answers.__pydantic_validator__
-    if isinstance(built, SchemaValidator):  # not when pydantic plugins wrap it
-        _write(name, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
-    return built
+def _code_fingerprint() -> str:
+    """caremgr's and Python's versions, and the size and time of every module of caremgr:
+    an edited caremgr must not reuse what an older one stored."""
+    lines = [f"caremgr {__version__}", f"python {sys.version}"]
+    for source in sorted(PACKAGE.rglob("*.py")):
+        info = source.stat()
+        lines.append(f"{source.relative_to(PACKAGE).as_posix()} {info.st_size} {info.st_mtime_ns}")
+    return "\n".join(lines)
 
 
-def load_documents(path: Path | str | None = None) -> dict[str, Any]:
-    """Role names, summaries and --json documents of a roles file, without pydantic when cached."""
-    name, data = read_bytes(path if path is not None else default_roles_path())
-    key = _key(data)
-    blob = _read(f"{key}.documents.json")
-    if blob is not None:
+def read(name: str, max_bytes: int = MAX_ENTRY_BYTES) -> bytes | None:
+    """The entry's bytes, or None when there is none or it cannot be trusted."""
+    _check_name(name)
+    place = folder()
+    if place is None:
+        return None
+    try:
+        folder_fd = _open_private_folder(place)
+        if folder_fd is None:
+            return None
         try:
-            documents: dict[str, Any] = json.loads(blob)
-            return documents
-        except ValueError:
-            pass
-    from .loading import catalog_from_bytes
-
-    catalog = catalog_from_bytes(name, data)
-    return _store(data, catalog)
+            data = _read_entry(folder_fd, name, max_bytes)
+        finally:
+            os.close(folder_fd)
+    except OSError:
+        return None
+    return data if data is not None and len(data) <= max_bytes else None
 
 
-def _store(data: bytes, catalog: Catalog) -> dict[str, Any]:
-    from .documents import catalog_documents
+def write(name: str, payload: bytes) -> None:
+    """Store payload under name, then drop the oldest entries; any failure only skips the cache."""
+    _check_name(name)
+    place = folder()
+    if place is None or len(payload) > MAX_ENTRY_BYTES:
+        return
+    with contextlib.suppress(OSError):
+        _make_folder(place)
+        folder_fd = _open_private_folder(place)
+        if folder_fd is None:
+            return
+        try:
+            _store(folder_fd, name, payload)
+            _prune(folder_fd)
+        finally:
+            os.close(folder_fd)
 
-    documents = catalog_documents(catalog)
-    pickled = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
-    _write(f"{_key(data, pickled=True)}.catalog.pickle", pickled)
-    _write(f"{_key(data)}.documents.json", json.dumps(documents, ensure_ascii=False).encode())
-    return documents
+
+def _check_name(name: str) -> None:
+    if not ENTRY.fullmatch(name):
+        raise ValueError(f"not a cache entry name: {name!r}")
+
+
+def _is_private(info: os.stat_result) -> bool:
+    """Owned by the user and writable by no one else: only then can no one else have put it there."""
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _open_private_folder(place: Path) -> int | None:
+    """A descriptor of the folder when it is a real folder (not a symlink) and private, else None.
+
+    Entries are then opened relative to this descriptor, so the folder checked is the folder used.
+    """
+    descriptor = os.open(place, _OPEN_FOLDER)
+    info = os.fstat(descriptor)
+    if stat.S_ISDIR(info.st_mode) and _is_private(info):
+        return descriptor
+    os.close(descriptor)
+    return None
+
+
+def _make_folder(place: Path) -> None:
+    """Create place and any missing parents, each 0700: Path.mkdir gives parents the default mode."""
+    try:
+        place.mkdir(mode=0o700)
+    except FileExistsError:
+        return  # whatever it is, _open_private_folder decides whether to trust it
+    except FileNotFoundError:
+        if place.parent == place:
+            raise
+        _make_folder(place.parent)
+        place.mkdir(mode=0o700)
+
+
+def _read_entry(folder_fd: int, name: str, max_bytes: int) -> bytes | None:
+    descriptor = os.open(name, _READ_ENTRY, dir_fd=folder_fd)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or not _is_private(info) or info.st_size > max_bytes:
+            return None
+        return _read_at_most(descriptor, max_bytes + 1)  # one more byte shows a file that grew
+    finally:
+        os.close(descriptor)
+
+
+def _read_at_most(descriptor: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    remaining = limit
+    while remaining > 0:
+        chunk = os.read(descriptor, remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _store(folder_fd: int, name: str, payload: bytes) -> None:
+    """Write a temporary file with a fresh random name (O_EXCL, O_NOFOLLOW), then rename it over name.
+
+    Like tempfile.mkstemp, but relative to the checked folder's descriptor. No fsync: an entry
+    cut short by a crash fails its caller's validation and is rebuilt.
+    """
+    temporary = f".{name}.{os.urandom(8).hex()}.tmp"
+    descriptor = os.open(temporary, _NEW_ENTRY, 0o600, dir_fd=folder_fd)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)  # a umask such as 0277 must not make it unreadable to us
+            handle.write(payload)
+        os.replace(temporary, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    except BaseException:  # Ctrl-C too: never leave a temporary file behind
+        with contextlib.suppress(OSError):
+            os.unlink(temporary, dir_fd=folder_fd)
+        raise
+
+
+def _prune(folder_fd: int) -> None:
+    """Every new roles file, caremgr or Python makes new entries: keep only the KEEP most recently
+    written, so the folder never grows without end. Only caremgr's own entries are counted or
+    removed: the folder may be one the user chose, holding other files."""
+    written: list[tuple[int, str]] = []
+    for entry in os.listdir(folder_fd):
+        if ENTRY.fullmatch(entry):
+            with contextlib.suppress(OSError):  # another caremgr may be pruning too
+                written.append((os.stat(entry, dir_fd=folder_fd, follow_symlinks=False).st_mtime_ns, entry))
+    written.sort()
+    for _, entry in written[: max(0, len(written) - KEEP)]:
+        with contextlib.suppress(OSError):
+            os.unlink(entry, dir_fd=folder_fd)

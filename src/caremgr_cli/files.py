@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,16 +82,79 @@ def decode_text(name: str, data: bytes) -> tuple[str, str]:
     return name, text
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the target, flush to disk, then rename over it: never a half-written file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def write_atomic(path: Path, data: str | bytes, *, new_mode: int = 0o600) -> None:
+    """Replace a file's content all at once, or raise DocumentError and leave it as it was.
+
+    A symlink is followed and its final target replaced; a file that exists keeps its
+    permission bits, a new one gets new_mode (answers are personal data, hence 0600).
+    """
+    target, old_mode = _regular_target(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        with temporary.open("w", encoding="utf-8") as handle:
-            handle.write(text)
+        _replace(target, payload, new_mode if old_mode is None else old_mode)
+    except OSError as error:
+        raise DocumentError([Problem(str(path), f"cannot save: {error.strerror or error}")]) from None
+
+
+def _regular_target(path: Path) -> tuple[Path, int | None]:
+    """The file a write to path lands in, and its permission bits (None: it does not exist yet).
+
+    Only stat is used: opening a FIFO to find out what it is would block.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        info = target.stat()  # a symlink loop, left unresolved by realpath, fails here
+    except FileNotFoundError:
+        return target, None  # a missing folder is reported when the temporary file cannot be made
+    except OSError as error:
+        raise DocumentError([Problem(str(path), f"cannot save: {error.strerror or error}")]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DocumentError([Problem(str(path), "is a folder, not a file")])
+    if not stat.S_ISREG(info.st_mode):
+        raise DocumentError([Problem(str(path), f"is not a regular file ({_kind(info.st_mode)})")])
+    # Set-id and sticky bits are not carried over: on a data file they only widen what it can do.
+    return target, stat.S_IMODE(info.st_mode) & 0o777
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "an unusual kind of file"
+
+
+def _replace(target: Path, payload: bytes, mode: int) -> None:
+    """Write a fresh temporary file beside target, flush it to disk, then rename it over target.
+
+    mkstemp's random name, opened with O_EXCL|O_NOFOLLOW, means no one who can write to the
+    folder can plant a symlink at the name in advance and have us write through it.
+    """
+    import tempfile  # about 15 ms: paid only by a save, not by every run that reads files
+
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)  # unlike the mode given to open, fchmod ignores the umask
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        temporary.replace(path)
-    except OSError as error:
-        with contextlib.suppress(OSError):  # the folder itself may be what failed
+        temporary.replace(target)
+    except BaseException:  # Ctrl-C too: never leave a temporary file behind
+        with contextlib.suppress(OSError):
             temporary.unlink()
-        raise DocumentError([Problem(str(path), f"cannot save: {error.strerror or error}")]) from None
+        raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; some platforms and file systems cannot, which is no failure."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
