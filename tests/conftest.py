@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from caremgr_cli.cli import app
+from caremgr_cli.cli.app import app
 
 DATA = Path(__file__).parent / "data"
 Invoke = Callable[..., Result]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from caremgr_cli import __version__
-from caremgr_cli.loading import load_catalog
+from caremgr_cli.catalog.load import load_catalog
 from conftest import DATA, Invoke, check_golden
 
 GOLDEN = DATA / "golden"
@@ -175,7 +175,7 @@ def test_json_output_is_deterministic(invoke: Invoke) -> None:
 
 
 def test_role_names_complete() -> None:
-    from caremgr_cli.cli import _complete_role
+    from caremgr_cli.cli.common import complete_role as _complete_role
 
     class Ctx:
         def find_root(self) -> Ctx:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from caremgr_cli.catalog.load import load_catalog
 from caremgr_cli.files import DocumentError, default_roles_path
-from caremgr_cli.loading import load_catalog
 from conftest import DATA, Invoke, check_golden
 
 BAD_ROLES = sorted((DATA / "bad" / "roles").glob("*.yaml"))
@@ -92,7 +92,7 @@ def test_too_large_file(tmp_path: Path) -> None:
 def test_problems_are_sorted_by_line_and_all_reported(tmp_path: Path) -> None:
     text = (DATA / "minimal.yaml").read_text()
     text = text.replace("title: Alpha manager", "titel: Alpha manager")
-    text = text.replace("value: indirect", "value: sideways")
+    text = text.replace("points: 10,", "points: 1000,")
     path = tmp_path / "two.yaml"
     path.write_text(text)
     with pytest.raises(DocumentError) as error:

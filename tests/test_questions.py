@@ -4,10 +4,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from caremgr_cli.loading import load_catalog
-from caremgr_cli.questions import run_questionnaire
+from caremgr_cli.answers.model import answers_model
+from caremgr_cli.answers.questionnaire import run_questionnaire
+from caremgr_cli.catalog.load import load_catalog
 
 CATALOG = load_catalog()
+MODEL = answers_model(CATALOG)
 
 
 class Script:
@@ -38,10 +40,10 @@ def test_only_missing_asks_what_the_file_lacks() -> None:
         "skills": {skill.id: 2 for skill in CATALOG.skills},
     }  # fmt: skip
     script = Script(["", ""])  # nothing to ask; Enter at the review
-    assert run_questionnaire(CATALOG, script.ask, script.say, start, only_missing=True) == start
+    assert run_questionnaire(CATALOG, MODEL, script.ask, script.say, start, only_missing=True) == start
     script = Script(["bachelor", "2", "no", ""])
     del start["education"]
-    document = run_questionnaire(CATALOG, script.ask, script.say, start, only_missing=True)
+    document = run_questionnaire(CATALOG, MODEL, script.ask, script.say, start, only_missing=True)
     assert document["education"] == {"level": "bachelor", "field": "social-work", "field_experience": False}
     assert [p.splitlines()[0] for p in script.prompts[:3]] == [
         "1. What is the highest degree you have completed?",
@@ -53,7 +55,7 @@ def test_only_missing_asks_what_the_file_lacks() -> None:
 def test_changing_an_answer_at_review_asks_the_questions_it_opens() -> None:
     answers = ["3", "1", "n", "n", "", "0", "", "", "", "1", "3", "3", *[""] * 14]
     script = Script([*answers, "1", "4", "yes", ""])  # review: level -> bachelor, then field experience
-    document = run_questionnaire(CATALOG, script.ask, script.say)
+    document = run_questionnaire(CATALOG, MODEL, script.ask, script.say)
     assert document["education"] == {"level": "bachelor", "field": "nursing", "field_experience": True}
     assert "skills" not in document  # every skill skipped
 
@@ -61,7 +63,7 @@ def test_changing_an_answer_at_review_asks_the_questions_it_opens() -> None:
 def test_back_on_the_first_question_stays_there() -> None:
     script = Script(["back", "2"])
     with pytest.raises(EOFError):
-        run_questionnaire(CATALOG, script.ask, script.say)
+        run_questionnaire(CATALOG, MODEL, script.ask, script.say)
     assert "   (this is the first question)" in script.said
     assert script.prompts[1].startswith("1. What is the highest degree")
 
@@ -74,6 +76,6 @@ def test_back_on_the_first_question_stays_there() -> None:
 def test_wrong_years_are_reasked_with_the_reason(typed: str, reason: str) -> None:
     script = Script(["1", "n", "n", "", typed])
     with pytest.raises(EOFError):
-        run_questionnaire(CATALOG, script.ask, script.say)
+        run_questionnaire(CATALOG, MODEL, script.ask, script.say)
     assert f"   ! {reason}" in script.said
     assert script.prompts[-1].startswith("5. How many years of full-time case management")

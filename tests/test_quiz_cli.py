@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from caremgr_cli.loading import load_catalog
+from caremgr_cli.catalog.load import load_catalog
 from conftest import DATA, Invoke, check_golden
 
 GOLDEN = DATA / "golden"
@@ -60,7 +60,7 @@ def test_bad_answers_file_names_line_and_field(invoke: Invoke, tmp_path: Path) -
 def test_scripted_questionnaire_with_wrong_answer_back_and_review(
     invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("caremgr_cli.cli._terminal_attached", lambda: True)
+    monkeypatch.setattr("caremgr_cli.cli.quiz.terminal_attached", lambda: True)
     saved = tmp_path / "saved.yaml"
     lines = [
         "bachelor's degree",  # 1 level, by name
@@ -109,7 +109,7 @@ def test_scripted_questionnaire_with_wrong_answer_back_and_review(
 
 
 def test_end_of_input_mid_questionnaire(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("caremgr_cli.cli._terminal_attached", lambda: True)
+    monkeypatch.setattr("caremgr_cli.cli.quiz.terminal_attached", lambda: True)
     result = invoke(["quiz"], input="1\n")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == "caremgr: input ended before the questionnaire was finished"

@@ -14,8 +14,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from caremgr_cli.catalog.load import load_catalog
 from caremgr_cli.files import DocumentError, default_roles_path
-from caremgr_cli.loading import load_catalog
 from conftest import DATA, Invoke
 
 PACKAGED_TEXT = default_roles_path().read_text(encoding="utf-8")
@@ -127,7 +127,7 @@ def test_a_real_bug_says_so_with_its_traceback(invoke: Invoke, monkeypatch: pyte
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("caremgr_cli.render.role_list", broken)
+    monkeypatch.setattr("caremgr_cli.output.text.role_list", broken)
     result = invoke(["roles"])
     assert result.exit_code == 3
     assert "Traceback" in result.stderr

@@ -3,21 +3,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from caremgr_cli.batch import Record, _parse_line, _quick_answers, _validated
-from caremgr_cli.cache import answers_validator
-from caremgr_cli.documents import ResultLines, result_adapter, result_document
-from caremgr_cli.models import Answers, Result
-from caremgr_cli.scoring import score_answers
+from caremgr_cli.engine.score import score_answers
+from caremgr_cli.output.json import result_document, result_line
 from conftest import Invoke
-from test_scoring import CATALOG, TODAY, answers_strategy
+from test_scoring import CATALOG, TODAY, Answers, answers_strategy
 
 PEOPLE: list[dict[str, Any]] = [
     {"id": "ana", "education": {"level": "associate", "field": "nursing"}, "licenses": {"rn": True},
@@ -142,12 +137,6 @@ def test_empty_input_scores_nothing(invoke: Invoke, fmt: str, text: str) -> None
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
-def result_line(result: Result, source: str, line: int) -> bytes:
-    """The batch line by definition: the location, then the result as the TypeAdapter writes it."""
-    location = f'{{"source":{json.dumps(source, ensure_ascii=False)},"line":{line},'.encode()
-    return location + result_adapter().dump_json(result)[1:] + b"\n"
-
-
 @settings(max_examples=100, deadline=None)
 @given(answers_strategy)
 def test_batch_lines_and_quiz_documents_agree(document: dict[str, Any]) -> None:
@@ -157,67 +146,3 @@ def test_batch_lines_and_quiz_documents_agree(document: dict[str, Any]) -> None:
     line = json.loads(result_line(result, "x.jsonl", 7))
     assert (line.pop("source"), line.pop("line")) == ("x.jsonl", 7)
     assert json.dumps(line) == json.dumps(result_document(result))  # 2000 and 2000.0 differ here
-
-
-WRITER = ResultLines()  # shared by every example, so that its remembered parts are reused
-
-
-class ForgetfulLines(ResultLines):
-    LIMIT = 5  # soon full: most parts are encoded afresh
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.lists(st.tuples(answers_strategy, st.text(max_size=20), st.integers(0, 10**9)), min_size=1, max_size=4),
-    st.dates(),
-)
-def test_batch_lines_are_the_adapters_bytes(people: list[tuple[dict[str, Any], str, int]], today: date) -> None:
-    forgetful = ForgetfulLines()
-    for document, source, number in people:
-        result = score_answers(Answers.model_validate(document), CATALOG, today)
-        expected = result_line(result, source, number)
-        assert WRITER.line(result, source, number) == expected
-        assert forgetful.line(result, source, number) == expected
-
-
-ODD = st.one_of(
-    st.none(), st.booleans(), st.integers(-3, 2**70), st.floats(), st.text(max_size=6),
-    st.sampled_from(["1", "1.5", "true", "nursing", "rn", 'say ":" ', "x\\u0000", [], {}, [1], {"a": 1}]),
-)  # fmt: skip
-
-
-def render(value: Any, draw: Any) -> str:
-    """JSON text for a value, with spacing chosen by hypothesis and, now and then, a key given twice."""
-    colon: str = draw(st.sampled_from([":", " : ", ":\t"]))
-    comma: str = draw(st.sampled_from([",", ", "]))
-    if isinstance(value, dict):
-        pairs = [(key, render(item, draw)) for key, item in value.items()]
-        if pairs and draw(st.integers(0, 5)) == 5:  # rarely: the simplest case has no duplicate
-            key, text = draw(st.sampled_from(pairs))
-            pairs.append((key, draw(st.sampled_from([text, render(draw(ODD), draw)]))))
-        return "{" + comma.join(f"{json.dumps(key)}{colon}{text}" for key, text in pairs) + "}"
-    if isinstance(value, list):
-        return "[" + comma.join(render(item, draw) for item in value) + "]"
-    return json.dumps(value)
-
-
-@settings(max_examples=300, deadline=None)
-@given(answers_strategy, st.data())
-def test_the_quick_json_way_agrees_with_the_exact_way(document: dict[str, Any], data: st.DataObject) -> None:
-    # The quick way may only take what the exact way takes, and must make the same answers of it.
-    if data.draw(st.booleans()):
-        section = data.draw(st.sampled_from(sorted(document)))
-        if isinstance(document[section], dict) and document[section]:
-            key = data.draw(st.sampled_from(sorted(document[section])))
-            document = {**document, section: {**document[section], key: data.draw(ODD)}}
-        else:
-            document = {**document, section: data.draw(ODD)}
-    raw = (render(document, data.draw) + "\n").encode()
-    validator = answers_validator()
-    quick = _quick_answers(validator, raw)
-    exact, errors = _validated(validator, _parse_line(Record("x.jsonl", 1, raw=raw)))
-    if quick is not None:
-        assert quick == exact
-    if exact is None:
-        assert quick is None
-        assert errors

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import random
 from datetime import date
 from typing import Any
 
@@ -8,12 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caremgr_cli import scoring
-from caremgr_cli.loading import load_catalog
-from caremgr_cli.models import Answers, Catalog, Result
-from caremgr_cli.scoring import score_answers
+from caremgr_cli.answers.model import answers_model
+from caremgr_cli.catalog.load import load_catalog
+from caremgr_cli.catalog.models import Catalog
+from caremgr_cli.engine.results import Result
+from caremgr_cli.engine.score import score_answers
 
 CATALOG = load_catalog()
+Answers = answers_model(CATALOG)
 TODAY = date(2026, 11, 28)
 
 
@@ -291,94 +292,3 @@ def test_capped_experience_still_meets_a_smaller_need() -> None:
     assert [g.message for g in cmc.gaps] == [
         "needs 24 more months of paid, full-time, supervised care management within the last 10 years (has 12 of 36)"
     ]
-
-
-# Coarse values, so that people share what the scorer remembers (years past a need, degrees
-# that meet the same rules, jobs that add the same experience) while differing in the rest.
-coarse_years = st.sampled_from([0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 8, 10, 12, 30])
-cohort_member = st.fixed_dictionaries({
-    "education": st.fixed_dictionaries({
-        "level": st.sampled_from(["none", "associate", "bachelor", "master"]),
-        "field": st.sampled_from(["none", "nursing", "social-work", "unrelated"]),
-        "field_experience": st.booleans(),
-    }),
-    "licenses": st.fixed_dictionaries({"rn": st.booleans(), "other": st.booleans()}),
-    "certifications": st.sampled_from([[], ["crc"]]),
-    "experience": st.fixed_dictionaries({}, optional={kind.id: coarse_years for kind in CATALOG.experience_kinds}),
-    "ce_hours": st.fixed_dictionaries({"case_management_last_3_years": st.sampled_from([0, 10, 29.5, 30, 80])}),
-    "employment": st.fixed_dictionaries({
-        "current": st.sampled_from([e.id for e in CATALOG.employment_kinds]),
-        "hours_per_week": st.sampled_from([0, 10, 20, 35, 40, 60]),
-    }),
-    "preferences": st.fixed_dictionaries({
-        "work_setting": st.sampled_from(["facility", "client-homes", "no-preference"]),
-        "care_style": st.sampled_from(["indirect", "direct", "no-preference"]),
-    }),
-    "skills": st.dictionaries(st.sampled_from([s.id for s in CATALOG.skills]), st.integers(1, 5), max_size=3),
-})  # fmt: skip
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(cohort_member, min_size=2, max_size=25), st.sampled_from([TODAY, date(2027, 1, 31), date(2028, 2, 29)]))
-def test_what_the_scorer_remembers_never_changes_a_result(cohort: list[dict[str, Any]], today: date) -> None:
-    assert_remembering_changes_nothing([Answers.model_validate(document) for document in cohort], today)
-
-
-def assert_remembering_changes_nothing(people: list[Answers], today: date = TODAY) -> None:
-    # Each person alone, with a catalog of their own (nothing remembered); then all of them
-    # through one catalog compiled last, which nothing evicts while they are scored.
-    alone = [score_answers(answers, CATALOG.model_copy(), today) for answers in people]
-    shared = CATALOG.model_copy()
-    assert [score_answers(answers, shared, today) for answers in people] == alone
-
-
-def test_remembered_results_across_every_amount_of_each_experience() -> None:
-    # People alike but for one kind of experience: every amount meets the others' remembered keys.
-    bases = [
-        {"licenses": {"rn": True}, "ce_hours": {"case_management_last_3_years": 30},
-         "employment": {"current": "case-management", "hours_per_week": 40}},
-        {"education": {"level": "bachelor", "field": "social-work"},
-         "employment": {"current": "care-management", "hours_per_week": 20}},
-    ]  # fmt: skip
-    amounts = [0, 0.25, 0.48, 0.5, 0.75, 0.96, 0.97, 1, 1.5, 1.99, 2, 2.5, 3, 4, 9.99, 10, 11, 30]
-    assert_remembering_changes_nothing([
-        Answers.model_validate({**base, "experience": {kind.id: amount}})
-        for base in bases for kind in CATALOG.experience_kinds for amount in amounts
-    ])  # fmt: skip
-
-
-def test_remembered_results_across_every_degree_and_preference() -> None:
-    # People alike but for their degree and preferences: each meets what others left remembered.
-    assert_remembering_changes_nothing([
-        Answers.model_validate({
-            "education": {"level": level, "field": field_id, "field_experience": level == "master"},
-            "licenses": {"rn": field_id == "nursing"}, "preferences": {"care_style": style},
-            "experience": {"rn": 1, "supervised_care_management": 3},
-            "employment": {"current": "care-management", "hours_per_week": 35},
-        })
-        for level in ("none", "associate", "bachelor", "master")
-        for field_id in ("none", "nursing", "social-work", "gerontology")
-        for style in ("indirect", "direct", "no-preference")
-    ])  # fmt: skip
-
-
-def test_what_is_remembered_stays_bounded() -> None:
-    # Memory must stay flat in a batch of any length: every table stops at its limit, even
-    # when no two people are alike (hours and years drawn from a continuum).
-    rng = random.Random(7)  # noqa: S311 - seeded test data, not secrets
-    catalog = CATALOG.model_copy()
-    for number in range(6000):
-        answers = Answers.model_validate({
-            "id": f"p{number}", "licenses": {"rn": number % 2 == 0},
-            "experience": {kind.id: rng.uniform(0, 12) for kind in CATALOG.experience_kinds},
-            "ce_hours": {"case_management_last_3_years": rng.uniform(0, 100)},
-            "employment": {"current": "care-management" if number % 3 else "case-management",
-                           "hours_per_week": rng.uniform(1, 60)},
-        })  # fmt: skip
-        score_answers(answers, catalog, TODAY)
-    rules = scoring._rules(catalog)
-    choosers: list[Any] = [*rules.entries.values(), *rules.credentials.values()]
-    tables = [table for chooser in choosers for table in vars(chooser).values() if isinstance(table, dict)]
-    tables += [table for chooser in choosers for table in chooser.tokens] + [rules.memo]
-    assert max(len(table) for table in tables) == scoring.MAX_MEMO  # some filled up, none went past
-    assert len(rules.credentials["cmc"].seen) == scoring.MAX_SEEN

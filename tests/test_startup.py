@@ -6,19 +6,16 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 # Typer itself imports pydantic to build the command being run, so help and completion may load
 # it; our models, yaml and rich must wait for a command that needs them.
-HEAVY = ("yaml", "rich", "caremgr_cli.models", "caremgr_cli.loading", "caremgr_cli.render")
+HEAVY = ("yaml", "rich", "caremgr_cli.catalog.models", "caremgr_cli.reading", "caremgr_cli.output.text")
 
 PROBE = """
 import json, sys
 sys.argv = ["caremgr", *json.loads(sys.argv[1])]
-import caremgr_cli.shortcuts
-caremgr_cli.shortcuts.leave = lambda: None  # the probe must live on to report
 from caremgr_cli.__main__ import main
 try:
     main()
@@ -62,7 +59,7 @@ def test_completion_of_commands_imports_nothing_heavy() -> None:
 
 def test_the_probe_can_see_heavy_imports() -> None:
     # Guards the guard: a command that draws a table must show up as heavy.
-    assert {"caremgr_cli.models", "rich"} <= set(heavy_in(loaded_modules(["roles"])))
+    assert {"caremgr_cli.catalog.models", "rich"} <= set(heavy_in(loaded_modules(["roles"])))
 
 
 @pytest.mark.parametrize(
@@ -77,10 +74,3 @@ def test_role_completion_from_a_warm_cache_needs_no_models_yaml_or_rich() -> Non
     env = {"_CAREMGR_COMPLETE": "complete_bash", "COMP_WORDS": "caremgr compare ca", "COMP_CWORD": "2"}
     loaded_modules([], env)
     assert heavy_in(loaded_modules([], env)) == []
-
-
-def test_quiz_answers_json_skips_typer_and_rich() -> None:
-    answers = str(Path(__file__).parent / "data" / "ana.yaml")
-    modules = loaded_modules(["quiz", "--answers", answers, "--json", "--as-of", "2026-11-28"])
-    assert "caremgr_cli.scoring" in modules  # it did score
-    assert not {"typer", "rich", "caremgr_cli.cli", "caremgr_cli.questions"} & modules

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 
@@ -13,19 +12,7 @@ def main() -> None:
 
         sys.stdout.write(f"caremgr {__version__}\n")
         return
-    # Shells ask for completions on every TAB: role names come from the cache, not from typer.
-    instruction = os.environ.get("_CAREMGR_COMPLETE")
-    if instruction:
-        from .completion import complete_fast
-
-        if complete_fast(instruction):
-            return
-    # Scripts run `quiz --answers FILE --json` in loops: the plainest spellings skip typer.
-    from .shortcuts import run
-
-    if run(sys.argv[1:]):
-        return
-    from .cli import app
+    from .cli.app import app
 
     app(prog_name="caremgr")
 

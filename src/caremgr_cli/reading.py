@@ -1,4 +1,6 @@
-"""Text -> YAML -> models, or every problem as `file:line: key.path: message`.
+"""Reading YAML (and JSON) documents into models, or every problem as `file:line: key.path: message`.
+
+Used for roles files (catalog/) and answers files and records (answers/) alike.
 
 PyYAML's composer gives nodes with line numbers; we build plain Python values from them
 ourselves so that duplicate keys, unsafe tags and alias bombs are caught with a line each,
@@ -10,17 +12,15 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .cache import answers_validator
-from .files import DocumentError, Problem, decode_text, default_roles_path, read_bytes, read_text
-from .models import Answers, Catalog, Loc, closest, describe_unknown, find_reference_problems
+from .files import DocumentError, Problem
+
+Loc = tuple[str | int, ...]
 
 # Values after aliases are expanded: far above any real file, far below a "billion laughs".
 MAX_VALUES = 100_000
@@ -69,7 +69,7 @@ def parse_yaml(text: str, name: str) -> tuple[Any, yaml.Node]:
     builder = _Builder(name)
     if builder.count_values(root) > MAX_VALUES:
         raise DocumentError(
-            [Problem(name, f"expands to more than {MAX_VALUES:,} values through anchors and aliases", _line(root))]
+            [Problem(name, f"expands to more than {MAX_VALUES:,} values through anchors and aliases", line_of(root))]
         )
     value = builder.build(root)
     if builder.problems:
@@ -98,7 +98,7 @@ def _syntax_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
     return Problem(name, f"YAML syntax: {message}{column}", line)
 
 
-def _line(node: yaml.Node) -> int:
+def line_of(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
@@ -119,7 +119,7 @@ class _Builder:
             if key in sizes:
                 return sizes[key]
             if key in on_path:
-                self.problems.append(Problem(self.name, "an alias refers to its own anchor", _line(node)))
+                self.problems.append(Problem(self.name, "an alias refers to its own anchor", line_of(node)))
                 return MAX_VALUES + 1
             on_path.add(key)
             total = 1
@@ -151,16 +151,16 @@ class _Builder:
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
-            self.problems.append(Problem(self.name, f"tag '{node.tag}' is not allowed", _line(node)))
+            self.problems.append(Problem(self.name, f"tag '{node.tag}' is not allowed", line_of(node)))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            self.problems.append(Problem(self.name, f"tag '{node.tag}' is not allowed", _line(node)))
+            self.problems.append(Problem(self.name, f"tag '{node.tag}' is not allowed", line_of(node)))
             return node.value
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError) as error:
-            self.problems.append(Problem(self.name, f"cannot read value {node.value!r}: {error}", _line(node)))
+            self.problems.append(Problem(self.name, f"cannot read value {node.value!r}: {error}", line_of(node)))
             return node.value
 
     def _mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -169,18 +169,18 @@ class _Builder:
         for key_node, value_node in node.value:
             key = self.build(key_node)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
-                self.problems.append(Problem(self.name, "a key must be plain text", _line(key_node)))
+                self.problems.append(Problem(self.name, "a key must be plain text", line_of(key_node)))
                 continue
             if key in result:
                 self.problems.append(
                     Problem(
                         self.name,
                         f"duplicate key '{key}' (first at line {first_line[key]})",
-                        _line(key_node),
+                        line_of(key_node),
                     )
                 )
                 continue
-            first_line[key] = _line(key_node)
+            first_line[key] = line_of(key_node)
             result[key] = self.build(value_node)
         return result
 
@@ -197,16 +197,16 @@ def format_key_path(loc: Loc) -> str:
 
 def locate(root: yaml.Node, loc: Loc) -> int:
     """The line of the node at `loc`, or of its nearest existing parent."""
-    node, line = root, _line(root)
+    node, line = root, line_of(root)
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
             if match is None:
                 break
-            line, node = _line(match[0]), match[1]
+            line, node = line_of(match[0]), match[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
             node = node.value[part]
-            line = _line(node)
+            line = line_of(node)
         else:
             break
     return line
@@ -242,10 +242,6 @@ def _allowed_fields(model: type[BaseModel], loc: Loc) -> list[str]:
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
-
-
-def _type_word(value: Any) -> str:
-    return _TYPE_WORDS.get(type(value), type(value).__name__)
 
 
 def _number(value: Any) -> str:
@@ -291,7 +287,7 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
         "date_parsing": "a date",
     }.get(kind)
     if expected:
-        return f"expected {expected}, got {_type_word(value)} ({value!r})"[:200]
+        return f"expected {expected}, got {type_word(value)} ({value!r})"[:200]
     bounds = {
         "greater_than_equal": ("must be at least", "ge"),
         "greater_than": ("must be more than", "gt"),
@@ -315,13 +311,9 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     return message.removeprefix("Value error, ")
 
 
-def validate_document(
-    data: Any, root: yaml.Node, name: str, model: type[ModelT], validate: Callable[[Any], Any] | None = None
-) -> ModelT:
-    """Validate plain values against a model (or its prebuilt validator), reporting every error at its line."""
+def validate_document(data: Any, root: yaml.Node, name: str, model: type[ModelT]) -> ModelT:
+    """Validate plain values against a model, reporting every error at its line."""
     try:
-        if validate is not None:
-            return typing.cast(ModelT, validate(data))
         return model.model_validate(data)
     except ValidationError as error:
         details = error.errors(include_url=False)
@@ -335,7 +327,7 @@ def validate_document(
             for detail in details
             if not _is_echo(detail, details)
         ]
-        raise DocumentError(sorted(problems, key=_by_line)) from None
+        raise DocumentError(sorted(problems, key=by_line)) from None
 
 
 def _is_echo(detail: ErrorDetails, details: list[ErrorDetails]) -> bool:
@@ -346,57 +338,27 @@ def _is_echo(detail: ErrorDetails, details: list[ErrorDetails]) -> bool:
     )
 
 
-def _by_line(problem: Problem) -> int:
+def by_line(problem: Problem) -> int:
     return problem.line or 0
 
 
-def load_catalog(path: Path | str | None = None) -> Catalog:
-    """Read, parse and validate a roles file, with every reference checked."""
-    return catalog_from_bytes(*read_bytes(path if path is not None else default_roles_path()))
+def type_word(value: Any) -> str:
+    return _TYPE_WORDS.get(type(value), type(value).__name__)
 
 
-def catalog_from_bytes(name: str, raw: bytes) -> Catalog:
-    """Parse and validate the bytes of a roles file named `name`."""
-    name, text = decode_text(name, raw)
-    data, root = parse_yaml(text, name)
-    if not isinstance(data, dict):
-        raise DocumentError([Problem(name, f"must be a mapping of fields, not {_type_word(data)}", _line(root))])
-    catalog = validate_document(data, root, name, Catalog)
-    problems = [
-        Problem(name, message, locate(root, loc), format_key_path(loc))
-        for loc, message in find_reference_problems(catalog)
-    ]
-    if problems:
-        raise DocumentError(sorted(problems, key=_by_line))
-    return catalog
+def not_a_mapping(name: str, data: Any, root: yaml.Node) -> DocumentError:
+    return DocumentError([Problem(name, f"must be a mapping of fields, not {type_word(data)}", line_of(root))])
 
 
-def load_answers(path: Path | str, catalog: Catalog) -> tuple[dict[str, Any], Answers]:
-    """Read an answers document (YAML or JSON, '-' for stdin): the raw document and the model."""
-    name, text = read_text(path)
-    data, root = parse_yaml(text, name)
-    if not isinstance(data, dict):
-        raise DocumentError([Problem(name, f"must be a mapping of fields, not {_type_word(data)}", _line(root))])
-    answers = validate_document(data, root, name, Answers, answers_validator().validate_python)
-    _check_skills(answers, catalog, name, root)
-    return data, answers
+def describe_unknown(kind: str, ref: str, known: list[str]) -> str:
+    close = closest(ref, known)
+    hint = f"; did you mean '{close}'?" if close else f" (known: {', '.join(known)})"
+    return f"unknown {kind} '{ref}'{hint}"
 
 
-def validate_answers(document: dict[str, Any], catalog: Catalog) -> Answers:
-    """Answers gathered by the questionnaire, checked as a file's would be."""
-    answers = typing.cast(Answers, answers_validator().validate_python(document))
-    _check_skills(answers, catalog, "answers")
-    return answers
+def closest(word: str, choices: list[str]) -> str | None:
+    """The choice a mistyped word most likely meant, if any is close."""
+    import difflib  # only on a mistake: it costs startup
 
-
-def _check_skills(answers: Answers, catalog: Catalog, name: str, root: yaml.Node | None = None) -> None:
-    """Skill ratings may name only the catalog's skills; the Answers model cannot know them."""
-    known = [skill.id for skill in catalog.skills]
-    problems = [
-        Problem(name, describe_unknown("skill", skill_id, known),
-                locate(root, ("skills", skill_id)) if root is not None else None, f"skills.{skill_id}")
-        for skill_id in answers.skills
-        if skill_id not in known
-    ]  # fmt: skip
-    if problems:
-        raise DocumentError(problems)
+    close = difflib.get_close_matches(word, choices, n=1)
+    return close[0] if close else None

@@ -13,8 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .loading import describe_error
-from .models import Answers, Catalog, Choice, Question
+from caremgr_cli.catalog.models import Catalog, Choice, Question
+from caremgr_cli.reading import describe_error
+
+from .model import Answers
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -69,9 +71,14 @@ def expand_steps(catalog: Catalog) -> list[Step]:
 
 
 def choices(catalog: Catalog, question: Question) -> tuple[Choice, ...]:
-    if question.choices_from is None:
+    """A choice question's options: its own, a table's items, or a preference's values."""
+    source = question.choices_from
+    if source is None:
         return question.choices
-    return tuple(Choice(id=item.id, label=item.label) for item in getattr(catalog, question.choices_from))
+    if source.startswith("preferences."):
+        labels = catalog.preference_labels.get(source.removeprefix("preferences."), {})
+        return tuple(Choice(id=value, label=label) for value, label in labels.items())
+    return tuple(Choice(id=item.id, label=item.label) for item in getattr(catalog, source))
 
 
 def _text(value: Any) -> str:
@@ -140,14 +147,14 @@ def _labels(catalog: Catalog, question: Question, value: Any) -> Any:
     return by_id.get(value, value) if isinstance(value, str) else value
 
 
-def check(document: dict[str, Any], path: tuple[str, ...]) -> str | None:
-    """The Answers model's objection to the value at `path`, if any."""
+def check(model: type[Answers], document: dict[str, Any], path: tuple[str, ...]) -> str | None:
+    """The answers model's objection to the value at `path`, if any."""
     try:
-        Answers.model_validate(document)
+        model.model_validate(document)
     except ValidationError as error:
         for detail in error.errors(include_url=False):
             if tuple(detail["loc"])[: len(path)] == path:
-                return describe_error(detail, Answers)
+                return describe_error(detail, model)
     return None
 
 
@@ -176,7 +183,9 @@ def prompt_for(catalog: Catalog, step: Step, document: dict[str, Any], number: i
     return "\n".join(lines)
 
 
-def ask_step(catalog: Catalog, step: Step, document: dict[str, Any], *, number: int, ask: Ask, say: Say) -> bool:
+def ask_step(
+    catalog: Catalog, model: type[Answers], step: Step, document: dict[str, Any], *, number: int, ask: Ask, say: Say
+) -> bool:
     """Ask one step until it gets a valid answer; False when the person typed 'back'."""
     while True:
         raw = ask(prompt_for(catalog, step, document, number))
@@ -193,7 +202,7 @@ def ask_step(catalog: Catalog, step: Step, document: dict[str, Any], *, number: 
                 continue
         candidate = _copy(document)
         set_value(candidate, step.path, value)
-        problem = check(candidate, step.path)
+        problem = check(model, candidate, step.path)
         if problem:
             say(f"   ! {problem}")
             continue
@@ -207,6 +216,7 @@ def _copy(document: dict[str, Any]) -> dict[str, Any]:
 
 def run_questionnaire(
     catalog: Catalog,
+    model: type[Answers],
     ask: Ask,
     say: Say,
     start: dict[str, Any] | None = None,
@@ -223,7 +233,7 @@ def run_questionnaire(
         if not applies(step, document):
             index += 1
             continue
-        if ask_step(catalog, step, document, number=len(asked) + 1, ask=ask, say=say):
+        if ask_step(catalog, model, step, document, number=len(asked) + 1, ask=ask, say=say):
             asked.append(step)
             index += 1
         elif asked:
@@ -231,7 +241,7 @@ def run_questionnaire(
         else:
             say("   (this is the first question)")
     if asked:
-        review(catalog, document, ask, say)
+        review(catalog, model, document, ask, say)
     return document
 
 
@@ -243,7 +253,7 @@ def _not_given(step: Step) -> str:
     return f"(not given: {_text(step.question.default)})"
 
 
-def review(catalog: Catalog, document: dict[str, Any], ask: Ask, say: Say) -> None:
+def review(catalog: Catalog, model: type[Answers], document: dict[str, Any], ask: Ask, say: Say) -> None:
     """Show every answer; the person may change any before scoring."""
     while True:
         shown = [s for s in expand_steps(catalog) if applies(s, document)]
@@ -257,10 +267,10 @@ def review(catalog: Catalog, document: dict[str, Any], ask: Ask, say: Say) -> No
         if not raw:
             return
         if raw.isdigit() and 1 <= int(raw) <= len(shown):
-            ask_step(catalog, shown[int(raw) - 1], document, number=int(raw), ask=ask, say=say)
+            ask_step(catalog, model, shown[int(raw) - 1], document, number=int(raw), ask=ask, say=say)
             # A changed answer can open questions that were skipped before: ask them now.
             for step in expand_steps(catalog):
                 if step not in shown and applies(step, document):
-                    ask_step(catalog, step, document, number=len(shown) + 1, ask=ask, say=say)
+                    ask_step(catalog, model, step, document, number=len(shown) + 1, ask=ask, say=say)
         else:
             say(f"   ! type a number from 1 to {len(shown)}, or press Enter")

@@ -1,4 +1,5 @@
-"""Pydantic models of the roles catalog, and the cross-reference checks pydantic cannot do."""
+"""Pydantic models of the roles catalog (data/roles.yaml). checks.py does what pydantic cannot:
+cross-references, and texts whose numbers must match their rules."""
 
 # No `from __future__ import annotations` here: pydantic would evaluate every field's
 # annotation from a string when the classes are made (~10 ms on each start). Forward
@@ -11,7 +12,7 @@ from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 AS_OF_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
@@ -42,6 +43,7 @@ LicenseIds = Annotated[Ids, RefTo("licenses", "license")]
 CertificationIds = Annotated[Ids, NonEmpty, RefTo("certifications", "certification")]
 ExperienceKindId = Annotated[Id, RefTo("experience_kinds", "experience kind")]
 ExperienceKindIds = Annotated[Ids, RefTo("experience_kinds", "experience kind")]
+CeKindId = Annotated[Id, RefTo("ce_kinds", "continuing-education kind")]
 EmploymentKindIds = Annotated[Ids, NonEmpty, RefTo("employment_kinds", "employment kind")]
 SettingIds = Annotated[Ids, NonEmpty, RefTo("settings", "setting")]
 SkillIds = Annotated[Ids, NonEmpty, RefTo("skills", "skill")]
@@ -89,8 +91,27 @@ class EmploymentKind(Labelled):
     accrues: ExperienceKindIds = ()
 
 
+class CeKind(Labelled):
+    """Hours of continuing education of one kind, as the answers give them: within a window."""
+
+    window_years: Annotated[int, Field(ge=1, le=50)]
+
+
+class PreferenceValue(Strict):
+    id: Id
+    label: Text
+
+
+class Preference(Strict):
+    """Something a person may prefer, which each role offers one value of (its field of this name)."""
+
+    id: Literal["care_style", "work_setting"]
+    label: Text
+    values: Annotated[tuple[PreferenceValue, ...], Field(min_length=2)]
+
+
 class Setting(Labelled):
-    kind: Literal["facility", "client-homes"]
+    kind: Id  # a value of the work_setting preference (checks.py)
 
 
 class Skill(Labelled):
@@ -128,6 +149,7 @@ class ExperienceCondition(Strict):
 
 
 class CeCondition(Strict):
+    of: CeKindId
     hours: Annotated[int, Field(ge=1, le=1000)]
     within_years: Annotated[int, Field(ge=1, le=50)] | None = None
 
@@ -204,7 +226,13 @@ class Question(Strict):
     text: Text
     help: Text | None = None
     type: Literal["choice", "choices", "yes-no", "years", "hours", "ratings"]
-    choices_from: Literal["education_levels", "fields", "employment_kinds", "certifications"] | None = None
+    # A table of the catalog, or "preferences.<id>" for a preference's values.
+    choices_from: (
+        Annotated[
+            str, Field(pattern=r"^(education_levels|fields|employment_kinds|certifications|preferences\.[a-z_]+)$")
+        ]
+        | None
+    ) = None
     choices: tuple[Choice, ...] = ()
     default: str | float | bool | None = None
     ask_if: AskIf | None = None
@@ -247,6 +275,35 @@ class FitTerm(Strict):
         return self
 
 
+class AnswerTest(Strict):
+    """One test of one answer: exactly one of the comparisons."""
+
+    answer: Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z0-9_-]+$")]
+    equals: str | bool | float | None = None
+    one_of: tuple[str, ...] | None = None
+    not_one_of: tuple[str, ...] | None = None
+    above: float | None = None
+    above_answer: Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z0-9_-]+$")] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "AnswerTest":
+        given = [name for name in TEST_KINDS if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("an answer test needs exactly one of: " + ", ".join(TEST_KINDS))
+        return self
+
+
+TEST_KINDS = ("equals", "one_of", "not_one_of", "above", "above_answer")
+
+
+class AnswersWarning(Strict):
+    """Answers that make a poor basis for advice (a contradiction): said when all tests hold."""
+
+    id: Id
+    message: Text
+    all_of: Annotated[tuple[AnswerTest, ...], Field(min_length=1)]
+
+
 # --- roles -------------------------------------------------------------------------------
 
 
@@ -256,11 +313,11 @@ class Fact(Strict):
 
 
 class CareStyle(Fact):
-    value: Literal["indirect", "direct"]
+    value: Id  # a value of the care_style preference (checks.py)
 
 
 class WorkSetting(Fact):
-    value: Literal["facility", "client-homes"]
+    value: Id  # a value of the work_setting preference (checks.py)
 
 
 class SettingList(Strict):
@@ -405,8 +462,10 @@ class Catalog(Strict):
     licenses: tuple[License, ...] = ()
     certifications: tuple[Certification, ...] = ()
     experience_kinds: tuple[ExperienceKind, ...] = ()
+    ce_kinds: tuple[CeKind, ...] = ()
     employment_kinds: tuple[EmploymentKind, ...] = ()
     settings: tuple[Setting, ...] = ()
+    preferences: tuple[Preference, ...] = ()
     skills: tuple[Skill, ...] = ()
     shared_skills: SharedSkills | None = None
     roles: Annotated[tuple[Role, ...], Field(min_length=1)]
@@ -414,6 +473,7 @@ class Catalog(Strict):
     corrections: tuple[Correction, ...] = ()
     sources: Annotated[tuple[Source, ...], Field(min_length=1)]
     questions: tuple[Question, ...] = ()
+    warnings: tuple[AnswersWarning, ...] = ()
     disclaimer: Text = "Certifying bodies decide eligibility; check their current rules before you apply."
 
     @cached_property
@@ -442,6 +502,11 @@ class Catalog(Strict):
     @cached_property
     def level_ranks(self) -> dict[str, int]:
         return {level.id: rank for rank, level in enumerate(self.education_levels)}
+
+    @cached_property
+    def preference_labels(self) -> dict[str, dict[str, str]]:
+        """Each preference's values and their labels."""
+        return {item.id: {value.id: value.label for value in item.values} for item in self.preferences}
 
     def role(self, role_id: str) -> Role:
         return self.roles_by_id[role_id]
@@ -473,139 +538,10 @@ def _item_type(model: type[BaseModel], table: str) -> type:
     return item
 
 
-# --- answers ------------------------------------------------------------------------------
-
-Years = Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)]
-Level = Literal["none", "high-school", "associate", "bachelor", "master", "doctorate"]
-StudyFieldId = Literal[
-    "nursing", "social-work", "counseling", "psychology", "public-health", "rehabilitation", "gerontology",
-    "human-services", "other-related", "unrelated", "none",
-]  # fmt: skip
-EmploymentId = Literal["none", "nursing", "case-management", "care-management", "other"]
-
-
-class EducationAnswers(Strict):
-    level: Level = "none"
-    field: StudyFieldId = "none"
-    field_experience: bool = False
-
-
-class LicenseAnswers(Strict):
-    rn: bool = False
-    other: bool = False
-
-
-class ExperienceAnswers(Strict):
-    """Full-time-equivalent years of each kind of experience; the catalog's experience kinds."""
-
-    rn: Years = 0.0
-    case_management: Years = 0.0
-    case_management_ccm_supervised: Years = 0.0
-    case_management_supervisor: Years = 0.0
-    supervised_care_management: Years = 0.0
-    direct_client_care: Years = 0.0
-
-
-class CeAnswers(Strict):
-    case_management_last_3_years: Annotated[float, Field(ge=0, le=2000, allow_inf_nan=False)] = 0.0
-
-
-class EmploymentAnswers(Strict):
-    current: EmploymentId = "none"
-    hours_per_week: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
-
-
-class PreferenceAnswers(Strict):
-    work_setting: Literal["facility", "client-homes", "no-preference"] = "no-preference"
-    care_style: Literal["indirect", "direct", "no-preference"] = "no-preference"
-
-
-Rating = Annotated[int, Field(ge=1, le=5, strict=True)]
-
-
-class Answers(Strict):
-    """What a person told us. Anything omitted counts as zero, none or false."""
-
-    # Defaults are made with model_construct (defaults need no validation): calling the
-    # class would build its deferred validator, which the cached answers validator avoids.
-    id: Annotated[str, Field(max_length=200)] | None = None
-    education: EducationAnswers = Field(default_factory=EducationAnswers.model_construct)
-    licenses: LicenseAnswers = Field(default_factory=LicenseAnswers.model_construct)
-    certifications: tuple[Literal["crc", "cdms"], ...] = ()
-    experience: ExperienceAnswers = Field(default_factory=ExperienceAnswers.model_construct)
-    ce_hours: CeAnswers = Field(default_factory=CeAnswers.model_construct)
-    employment: EmploymentAnswers = Field(default_factory=EmploymentAnswers.model_construct)
-    preferences: PreferenceAnswers = Field(default_factory=PreferenceAnswers.model_construct)
-    skills: dict[Id, Rating] = Field(default_factory=dict)
-
-
-EXPERIENCE_FIELDS = tuple(ExperienceAnswers.model_fields)
-
-
-# --- results -------------------------------------------------------------------------------
-# The scorer's output: plain frozen dataclasses, typed for mypy and described for JSON Schema
-# by pydantic, but never re-validated (they are built by our own code, once per person; see
-# docs/performance.md). documents.py serialises them.
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    kind: str
-    message: str
-    needed: float | None = None
-    have: float | None = None
-    unit: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    id: str
-    points: int
-    max_points: int
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class CredentialResult:
-    id: str
-    name: str
-    abbreviation: str
-    body: str
-    confirmed: bool
-    eligible: bool
-    route: str | None
-    route_label: str | None
-    gaps: tuple[Gap, ...]
-    eligible_on: date | None
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RoleResult:
-    id: str
-    title: str
-    fit: Annotated[int, Field(ge=0, le=100)]
-    eligible: bool
-    gaps: tuple[Gap, ...]
-    reasons: tuple[Reason, ...]
-    certifications: tuple[CredentialResult, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    schema_version: Literal[1]
-    id: str | None
-    as_of: date
-    ranking: tuple[str, ...]
-    roles: tuple[RoleResult, ...]
-    warnings: tuple[str, ...]
-    disclaimer: str
-
-
 # --- cross-references --------------------------------------------------------------------
 
 TABLES = (
-    "education_levels", "fields", "field_groups", "licenses", "certifications", "experience_kinds",
+    "education_levels", "fields", "field_groups", "licenses", "certifications", "experience_kinds", "ce_kinds",
     "employment_kinds", "settings", "skills", "roles", "credentials", "corrections", "sources",
 )  # fmt: skip
 
@@ -627,100 +563,3 @@ def iter_references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, RefT
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     yield from iter_references(item, (*here, index))
-
-
-def describe_unknown(kind: str, ref: str, known: list[str]) -> str:
-    close = closest(ref, known)
-    hint = f"; did you mean '{close}'?" if close else f" (known: {', '.join(known)})"
-    return f"unknown {kind} '{ref}'{hint}"
-
-
-def closest(word: str, choices: list[str]) -> str | None:
-    """The choice a mistyped word most likely meant, if any is close."""
-    import difflib  # only on a mistake: it costs startup
-
-    close = difflib.get_close_matches(word, choices, n=1)
-    return close[0] if close else None
-
-
-def find_reference_problems(catalog: Catalog) -> list[tuple[Loc, str]]:
-    """Every id that is defined twice, used without being defined, or defined and never used."""
-    problems: list[tuple[Loc, str]] = []
-    known = {table: [item.id for item in getattr(catalog, table)] for table in TABLES}
-    for table in TABLES:
-        for index, item_id in enumerate(known[table]):
-            if item_id in known[table][:index]:
-                problems.append(((table, index, "id"), f"duplicate id '{item_id}'"))
-    cited: set[str] = set()
-    for loc, target, ref in iter_references(catalog):
-        if ref not in known[target.table]:
-            problems.append((loc, describe_unknown(target.kind, ref, known[target.table])))
-        if target.table == "sources":
-            cited.add(ref)
-    problems += [
-        (("sources", index, "id"), f"source '{source_id}' is never cited")
-        for index, source_id in enumerate(known["sources"])
-        if source_id not in cited
-    ]
-    problems += [
-        (
-            ("experience_kinds", index, "id"),
-            describe_unknown("answers experience field", kind_id, list(EXPERIENCE_FIELDS)),
-        )
-        for index, kind_id in enumerate(known["experience_kinds"])
-        if kind_id not in EXPERIENCE_FIELDS
-    ]
-    return problems + _name_clashes(catalog) + _question_problems(catalog)
-
-
-_SAMPLE_VALUES: dict[str, Any] = {"yes-no": True, "years": 0, "hours": 0, "ratings": {}}
-
-
-def _question_problems(catalog: Catalog) -> list[tuple[Loc, str]]:
-    """Each question must fill a real answers field, with values that field accepts."""
-    problems: list[tuple[Loc, str]] = []
-    filled: set[str] = set()
-    for index, question in enumerate(catalog.questions):
-        if question.choices_from is not None:
-            ids = [item.id for item in getattr(catalog, question.choices_from)]
-        else:
-            ids = [choice.id for choice in question.choices]
-        if question.type == "choice":
-            samples: list[Any] = ids
-        elif question.type == "choices":
-            samples = [[choice_id] for choice_id in ids]
-        else:
-            samples = [_SAMPLE_VALUES[question.type]]
-        for value in samples:
-            document: dict[str, Any] = {}
-            *parents, last = question.answer.split(".")
-            node = document
-            for key in parents:
-                node = node.setdefault(key, {})
-            node[last] = value
-            try:
-                Answers.model_validate(document)
-            except ValidationError as error:
-                detail = error.errors(include_url=False)[0]
-                where = ".".join(str(part) for part in detail["loc"])
-                message = f"answers field '{question.answer}' cannot hold {value!r} ({where}: {detail['msg']})"
-                problems.append((("questions", index, "answer"), message))
-                break
-        if question.ask_if is not None and question.ask_if.answer not in filled:
-            problems.append((("questions", index, "ask_if", "answer"),
-                             f"'{question.ask_if.answer}' is not answered by an earlier question"))  # fmt: skip
-        filled.add(question.answer)
-    return problems
-
-
-def _name_clashes(catalog: Catalog) -> list[tuple[Loc, str]]:
-    """Role ids and aliases are matched case-insensitively, so each may name one role only."""
-    problems: list[tuple[Loc, str]] = []
-    owners: dict[str, str] = {}
-    for index, role in enumerate(catalog.roles):
-        for a_index, name in enumerate((role.id, *role.aliases)):
-            where: Loc = ("roles", index, "id") if a_index == 0 else ("roles", index, "aliases", a_index - 1)
-            owner = owners.setdefault(name.lower(), role.id)
-            if owner != role.id or (a_index > 0 and name.lower() == role.id):
-                problems.append((where, f"name '{name}' is already used by role '{owner}'"))
-    return problems

@@ -1,8 +1,9 @@
-"""Plain-English text for rules and dates, shared by the renderer and the scorer (no terminal code)."""
+"""Plain-English sentences generated from the catalog's rules, so that every number they state
+is the rule's own. Shared by the engine (gap messages) and the output (show, compare)."""
 
 from __future__ import annotations
 
-from .models import Catalog, Condition
+from caremgr_cli.catalog.models import Catalog, Condition, EducationCondition
 
 
 def describe_condition(catalog: Catalog, condition: Condition) -> str:
@@ -15,52 +16,30 @@ def describe_condition(catalog: Catalog, condition: Condition) -> str:
         kinds = " or ".join(catalog.label("employment_kinds", ref) for ref in condition.employment.any_of)
         return f"working in {kinds} now"
     if condition.education:
-        education = condition.education
-        text = f"at least {article(catalog.label('education_levels', education.min_level))}"
-        if education.field_group:
-            text += f" in {catalog.label('field_groups', education.field_group)}"
-        if education.field_experience:
-            text += " that included supervised field experience"
-        return text
+        return describe_education(catalog, condition.education)
     if condition.experience:
         experience = condition.experience
         amount = f"{experience.months} months" if experience.months is not None else f"{experience.hours:,} hours"
         within = f" within the last {experience.within_years} years" if experience.within_years else ""
         return f"{amount} of {catalog.label('experience_kinds', experience.of)}{within}"
     if condition.ce_hours:
-        within = f" within the last {condition.ce_hours.within_years} years" if condition.ce_hours.within_years else ""
-        return f"{condition.ce_hours.hours} hours of continuing education in case management{within}"
+        rule = condition.ce_hours
+        within = f" within the last {rule.within_years} years" if rule.within_years else ""
+        return f"{rule.hours} hours of {catalog.label('ce_kinds', rule.of)}{within}"
     options = condition.any_of or ()
     return "one of: " + "; or ".join(
         " and ".join(describe_condition(catalog, c) for c in option.all_of) for option in options
     )
 
 
-def sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def describe_as_of(as_of: str) -> str:
-    """'2022-05' reads better as 'May 2022'; full dates and years stay as they are."""
-    parts = as_of.split("-")
-    return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) == 2 else as_of
-
-
 def article(label: str) -> str:
     return label if label.startswith(("no ", "a ", "an ")) else f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
+def describe_education(catalog: Catalog, rule: EducationCondition) -> str:
+    text = f"at least {article(catalog.label('education_levels', rule.min_level))}"
+    if rule.field_group:
+        text += f" in {catalog.label('field_groups', rule.field_group)}"
+    if rule.field_experience:
+        text += " that included supervised field experience"
+    return text

@@ -10,9 +10,36 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .describe import describe_as_of, describe_condition, sentence
-from .errors import printable
-from .models import Catalog, Credential, CredentialResult, Pay, Result, Role, Route, Source
+from caremgr_cli.catalog.models import Catalog, Credential, Pay, Role, Route, Source
+from caremgr_cli.engine.results import CredentialResult, Result
+from caremgr_cli.engine.text import describe_condition
+from caremgr_cli.errors import printable
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def describe_as_of(as_of: str) -> str:
+    """'2022-05' reads better as 'May 2022'; full dates and years stay as they are."""
+    parts = as_of.split("-")
+    return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) == 2 else as_of
 
 
 def literal(text: str, style: str = "") -> Text:

@@ -1,0 +1,117 @@
+"""The answers model, built from the catalog.
+
+Every vocabulary an answer may use (education levels, fields, licenses, certifications,
+experience and continuing-education kinds, jobs, preference values) is read from the
+catalog, so a license or a field of study added to roles.yaml needs no change here. What
+stays in Python is the shape of an answers document and the bounds of a plausible answer.
+"""
+
+# No `from __future__ import annotations`: pydantic reads these annotations at class creation.
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from caremgr_cli.catalog.models import Catalog
+
+# The preference value that states none: an omitted preference, worth half its points (engine/fit.py).
+NO_PREFERENCE = "no-preference"
+
+Years = Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)]
+CeHours = Annotated[float, Field(ge=0, le=2000, allow_inf_nan=False)]
+HoursPerWeek = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Rating = Annotated[int, Field(ge=1, le=5, strict=True)]
+SkillId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", min_length=1, max_length=64)]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+# The sections are models made from the catalog by `answers_model`: here they are typed loosely.
+class Answers(BaseModel):
+    """What a person told us. Anything omitted counts as zero, none or false."""
+
+    model_config = _STRICT
+
+    id: Annotated[str, Field(max_length=200)] | None = None
+    education: Any = None
+    licenses: Any = None
+    certifications: tuple[str, ...] = ()
+    experience: Any = None
+    ce_hours: Any = None
+    employment: Any = None
+    preferences: Any = None
+    skills: dict[SkillId, Rating] = Field(default_factory=dict)
+
+
+def answers_model(catalog: Catalog) -> type[Answers]:
+    """The model of an answers document for this catalog (build it once per catalog: ~20 ms)."""
+    sections: dict[str, type[BaseModel]] = {
+        "education": _section("EducationAnswers", {
+            "level": _choice(catalog, "education.level"),
+            "field": _choice(catalog, "education.field"),
+            "field_experience": (bool, False),
+        }),
+        "licenses": _section("LicenseAnswers", {item.id: (bool, False) for item in catalog.licenses}),
+        "experience": _section(
+            "ExperienceAnswers", {kind.id: (Years, 0.0) for kind in catalog.experience_kinds},
+            "Full-time-equivalent years of each kind of experience; the catalog's experience kinds.",
+        ),
+        "ce_hours": _section("CeAnswers", {kind.id: (CeHours, 0.0) for kind in catalog.ce_kinds}),
+        "employment": _section("EmploymentAnswers", {
+            "current": _choice(catalog, "employment.current"),
+            "hours_per_week": (HoursPerWeek, 0.0),
+        }),
+        "preferences": _section("PreferenceAnswers", {
+            item.id: _preference(tuple(value.id for value in item.values)) for item in catalog.preferences
+        }),
+    }  # fmt: skip
+    certifications = [item.id for item in catalog.certifications]
+    certification_type: Any = (
+        tuple[_one_of(tuple(certifications)), ...]  # type: ignore[misc]
+        if certifications
+        else Annotated[tuple[str, ...], Field(max_length=0)]
+    )
+    fields_of_answers: dict[str, Any] = {
+        name: (model, Field(default_factory=model.model_construct)) for name, model in sections.items()
+    }
+    fields_of_answers["certifications"] = (certification_type, ())
+    model: type[Answers] = create_model("Answers", __base__=Answers, __doc__=Answers.__doc__, **fields_of_answers)
+    return model
+
+
+# The answers that choose one id of a catalog table.
+CHOICE_TABLES = {
+    "education.level": "education_levels",
+    "education.field": "fields",
+    "employment.current": "employment_kinds",
+}
+
+
+def default_answer(catalog: Catalog, path: str) -> str | None:
+    """The id an omitted choice at `path` takes: its question's default, else the table's first
+    (so the answer "no field of study" is whatever the catalog calls it)."""
+    ids = [item.id for item in getattr(catalog, CHOICE_TABLES[path])]
+    default = next((q.default for q in catalog.questions if q.answer == path and q.default is not None), None)
+    if isinstance(default, str) and default in ids:
+        return default
+    return ids[0] if ids else None
+
+
+def _preference(values: tuple[str, ...]) -> tuple[Any, Any]:
+    return (_one_of(values), NO_PREFERENCE if NO_PREFERENCE in values else values[0])
+
+
+def _choice(catalog: Catalog, path: str) -> tuple[Any, Any]:
+    """A choice among the ids of a catalog table, with its default."""
+    ids = tuple(item.id for item in getattr(catalog, CHOICE_TABLES[path]))
+    return (_one_of(ids), default_answer(catalog, path)) if ids else (None, None)
+
+
+def _one_of(ids: tuple[str, ...]) -> Any:
+    """The type of one of these ids (a Literal made at run time, from the catalog)."""
+    return Literal[ids]
+
+
+def _section(name: str, fields: dict[str, Any], doc: str | None = None) -> type[BaseModel]:
+    model: type[BaseModel] = create_model(name, __config__=_STRICT, __doc__=doc, **fields)
+    return model

@@ -1,0 +1,1 @@
+"""The roles catalog: pydantic models of roles.yaml, its cross-reference checks, and loading it."""

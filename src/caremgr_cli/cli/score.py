@@ -1,0 +1,67 @@
+"""`caremgr score [FILE]...`: one result per answers record, in input order, streaming."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from caremgr_cli.errors import ExitCode, UserError
+
+from .common import AsOfOption, load_catalog, parse_day
+
+
+class InputFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    yaml = "yaml"
+    json = "json"
+
+
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+FilesArgument = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="[FILE]...", help="Answers records; - or none reads stdin.", show_default=False),
+]
+InputFormatOption = Annotated[
+    InputFormat | None,
+    typer.Option("--input-format", help="jsonl, csv, or a yaml/json list (default: by extension; stdin: jsonl)."),
+]
+OutputFormatOption = Annotated[OutputFormat, typer.Option("--output-format", help="jsonl or csv.")]
+
+
+def score_command(
+    ctx: typer.Context,
+    files: FilesArgument = None,
+    input_format: InputFormatOption = None,
+    output_format: OutputFormatOption = OutputFormat.jsonl,
+    as_of: AsOfOption = None,
+) -> None:
+    """Score many people: one result per answers record, in input order."""
+    from caremgr_cli.answers.records import format_of
+
+    today = parse_day(as_of)
+    names = files or ["-"]
+    formats = {name: format_of(name, input_format.value if input_format else None) for name in names}
+    unknown = [name for name, fmt in formats.items() if fmt is None]
+    if unknown:
+        raise UserError(
+            [f"caremgr: cannot tell the format of {name}; use --input-format jsonl|csv|yaml|json" for name in unknown],
+            ExitCode.USAGE,
+        )
+    import sys
+
+    from caremgr_cli.batch import run_batch
+    from caremgr_cli.output.progress import Progress
+
+    catalog = load_catalog(ctx)
+    known = {name: fmt for name, fmt in formats.items() if fmt is not None}
+    with Progress(names) as progress:
+        bad, total = run_batch(catalog, known, output_format.value, today, sys.stdout.buffer.write, progress)
+    if bad:
+        raise UserError([f"caremgr: {bad:,} of {total:,} records had problems (see their errors in the output)"])

@@ -1,0 +1,64 @@
+"""The CSV of `caremgr score --output-format csv`: one row per record, a column per role and credential."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from caremgr_cli.batch import Outcome
+    from caremgr_cli.catalog.models import Catalog
+
+
+def csv_header(catalog: Catalog) -> list[str]:
+    columns = ["source", "line", "id", "best_fit"]
+    for role in catalog.roles:
+        columns += [f"{role.id}.fit", f"{role.id}.eligible"]
+        for credential_id in role.credentials:
+            columns += [f"{credential_id}.eligible", f"{credential_id}.eligible_on"]
+    return [*columns, "errors"]
+
+
+def csv_row(outcome: Outcome, catalog: Catalog) -> list[str]:
+    record, result = outcome.record, outcome.result
+    row = [record.source, "" if record.line is None else str(record.line)]
+    if result is None:
+        document_id = record.document.get("id") if isinstance(record.document, dict) else None
+        blanks = len(csv_header(catalog)) - 4  # all but source, line, id and errors
+        return [*row, str(document_id or ""), *[""] * blanks, "; ".join(outcome.errors)]
+    row += [result.id or "", result.ranking[0]]
+    roles = {role.id: role for role in result.roles}
+    for role in catalog.roles:
+        scored = roles[role.id]
+        row += [str(scored.fit), _flag(scored.eligible)]
+        credentials = {c.id: c for c in scored.certifications}
+        for credential_id in role.credentials:
+            credential = credentials[credential_id]
+            row += [_flag(credential.eligible), credential.eligible_on.isoformat() if credential.eligible_on else ""]
+    return [*row, ""]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+class CsvWriter:
+    """Rows as UTF-8 bytes, for the batch's byte stream; the header is written at once."""
+
+    def __init__(self, catalog: Catalog, write: Callable[[bytes], object]) -> None:
+        self.catalog = catalog
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+        write(self._encode(csv_header(catalog)))
+
+    def row(self, outcome: Outcome) -> bytes:
+        return self._encode(csv_row(outcome, self.catalog))
+
+    def _encode(self, cells: list[str]) -> bytes:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.buffer.getvalue().encode()
