@@ -186,3 +186,27 @@ def test_role_names_complete() -> None:
     names = _complete_role(Ctx(), "ca")  # type: ignore[arg-type]
     assert names == ["case-manager", "case", "care-manager", "care"]
     assert set(load_catalog().role_names) >= set(names)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [
+        ("caremgr compare ca", "2", ["case-manager", "case", "care-manager", "care"]),
+        ("caremgr compare case g", "3", ["geriatric-care-manager", "gcm"]),
+        ("caremgr show n", "2", ["nurse-case-manager", "ncm"]),
+        ("caremgr --roles " + str(DATA / "minimal.yaml") + " show a", "4", ["alpha", "a"]),
+    ],
+)
+def test_shell_completes_role_names_through_typer(words: str, cword: str, expected: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_CAREMGR_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword}
+    env.pop("CAREMGR_ROLES", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "caremgr_cli"], env=env, capture_output=True, text=True, check=False, timeout=60
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.split() == expected

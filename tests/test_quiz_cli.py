@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import Result
 
 from caremgr_cli.catalog.load import load_catalog
 from conftest import DATA, Invoke, check_golden
@@ -174,3 +176,49 @@ def test_bad_as_of_is_a_usage_error(invoke: Invoke) -> None:
     result = invoke(["quiz", "--answers", "-", "--as-of", "28/11/2026"], input="{}")
     assert result.exit_code == 2
     assert result.stderr == "caremgr: --as-of must be a date as YYYY-MM-DD, not '28/11/2026'\n"
+
+
+def save(invoke: Invoke, tmp_path: Path, target: Path | str) -> Result:
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(ANSWERS))
+    return invoke(["quiz", "--answers", str(good), "--save", str(target), "--json", "--as-of", "2026-11-28"])
+
+
+def test_save_creates_a_private_file_and_keeps_the_mode_of_one_it_replaces(invoke: Invoke, tmp_path: Path) -> None:
+    new = tmp_path / "new.yaml"
+    assert save(invoke, tmp_path, new).exit_code == 0
+    assert new.stat().st_mode & 0o777 == 0o600  # answers are personal data
+    shared = tmp_path / "shared.yaml"
+    shared.write_text("id: old\n")
+    shared.chmod(0o640)
+    assert save(invoke, tmp_path, shared).exit_code == 0
+    assert (shared.stat().st_mode & 0o777, yaml.safe_load(shared.read_text())["id"]) == (0o640, ANSWERS["id"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.json", "new.yaml", "shared.yaml"]
+
+
+def test_save_over_a_symlink_replaces_its_target(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "real.yaml"
+    target.write_text("id: old\n")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    assert save(invoke, tmp_path, link).exit_code == 0
+    assert link.is_symlink()
+    assert yaml.safe_load(target.read_text())["id"] == ANSWERS["id"]
+
+
+def test_save_refuses_a_fifo_and_a_folder(invoke: Invoke, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = save(invoke, tmp_path, fifo)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"{fifo}: is not a regular file (a FIFO)\n")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    result = save(invoke, tmp_path, folder)
+    assert (result.exit_code, result.stderr) == (1, f"{folder}: is a folder, not a file\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "good.json", "pipe"]
+
+
+def test_save_to_stdout_is_a_usage_error(invoke: Invoke, tmp_path: Path) -> None:
+    result = save(invoke, tmp_path, "-")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "caremgr: --save needs a file name; '-' (stdout) is where the results go\n"

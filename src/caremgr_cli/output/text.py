@@ -148,7 +148,7 @@ def compare_table(catalog: Catalog, roles: list[Role]) -> tuple[Table, SourceInd
                 [sentence(", ".join(catalog.label("skills", s) for s in r.skills.ids)) + index.mark(r.skills.sources)]
                 + (
                     [
-                        "Both roles: "
+                        "Every role: "
                         + ", ".join(catalog.label("skills", s) for s in shared.skills)
                         + index.mark(shared.sources)
                     ]
@@ -268,7 +268,7 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
             [line for route in role.entry for line in _route_lines(catalog, route, index)],
         ),
         ("Skills", [_bullets(catalog.label("skills", s) for s in role.skills.ids)]),
-        ("Pay", [_bullets(describe_pay(p) + index.mark(p.sources) for p in role.pay)]),
+        ("Pay", [_bullets(describe_pay(p) + index.mark(p.sources) for p in role.pay)] if role.pay else []),
         (
             "Credentials (all voluntary)",
             [credential_section(catalog, catalog.credential(c), index) for c in role.credentials],
@@ -283,6 +283,8 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
             )
         )
     for heading, body in sections:
+        if not body:  # a role without pay figures or credentials has no such section
+            continue
         console.print()
         console.print(_heading(heading))
         for part in body:

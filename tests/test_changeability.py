@@ -1,0 +1,202 @@
+"""A maintainer changes roles.yaml alone: a third role, a new license and field of study, a
+changed number. Every command must follow, with no Python change."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import Invoke
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = ["--as-of", "2026-11-28"]
+
+NAVIGATOR: dict[str, Any] = {
+    "id": "patient-navigator",
+    "title": "Patient navigator",
+    "aliases": ["navigator", "pn"],
+    "summary": {"text": "Guides patients through the health system.", "sources": ["seed"]},
+    "care_style": {"value": "direct", "text": "One-on-one with patients.", "sources": ["seed"]},
+    "work_setting": {"value": "facility", "text": "In a clinic.", "sources": ["seed"]},
+    "duties": [{"text": "Explain the next step of care", "sources": ["seed"]}],
+    "settings": {"ids": ["community-clinic"], "sources": ["seed"]},
+    "education": {
+        "minimum": {
+            "level": "associate",
+            "field_group": "care-related",
+            "text": "An associate degree.",
+            "sources": ["seed"],
+        },
+    },
+    "license": {"required": ["lmhc"], "text": "A counselling license.", "sources": ["seed"]},
+    "experience": {"text": "None needed to start.", "sources": ["seed"]},
+    "entry": [
+        {
+            "id": "counsellor",
+            "label": "an LMHC license and a degree in art therapy",
+            "all_of": [
+                {"license": {"any_of": ["lmhc"]}},
+                {"education": {"min_level": "associate", "field_group": "art"}},
+            ],
+            "sources": ["seed"],
+        }
+    ],
+    "credentials": ["ccm"],
+    "skills": {"ids": ["communication", "empathy"], "sources": ["seed"]},
+    "fit": [
+        {"id": "care-style", "preference": "care_style", "points": 20, "label": "Care style", "sources": ["seed"]},
+        {"id": "skill", "skills": "role", "points": 5, "label": "Navigator skill", "sources": ["seed"]},
+    ],
+}
+
+
+def catalog_with_third_role() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((ROOT / "data" / "roles.yaml").read_text())
+    data["licenses"].append({"id": "lmhc", "label": "a licensed mental health counselor (LMHC) license"})
+    data["fields"].insert(0, {"id": "art-therapy", "label": "art therapy"})
+    data["field_groups"].append({"id": "art", "label": "art therapy", "fields": ["art-therapy"]})
+    data["settings"].append({"id": "community-clinic", "label": "community clinics", "kind": "facility"})
+    at = next(i for i, q in enumerate(data["questions"]) if q["id"] == "other-license")
+    data["questions"].insert(at + 1, {
+        "id": "lmhc-license", "answer": "licenses.lmhc", "type": "yes-no", "default": False,
+        "text": "Do you hold a licensed mental health counselor (LMHC) license?",
+    })  # fmt: skip
+    data["roles"].append(NAVIGATOR)
+    return data
+
+
+@pytest.fixture
+def third_role(tmp_path: Path) -> Path:
+    path = tmp_path / "roles.yaml"
+    path.write_text(yaml.safe_dump(catalog_with_third_role(), sort_keys=False))
+    return path
+
+
+NAVIGATOR_ANSWERS = {
+    "id": "nia",
+    "education": {"level": "associate", "field": "art-therapy"},
+    "licenses": {"lmhc": True},
+    "preferences": {"care_style": "direct"},
+    "skills": {"communication": 5, "empathy": 5},
+}
+
+
+def run(invoke: Invoke, roles: Path, args: list[str], input: str | None = None, width: int = 80) -> str:
+    result = invoke(["--roles", str(roles), *args], input=input, env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout
+
+
+def test_a_third_role_license_and_field_work_in_every_command(invoke: Invoke, third_role: Path) -> None:
+    assert run(invoke, third_role, ["validate"]).startswith(f"ok: {third_role}: 3 roles")
+    assert "patient-navigator   Patient navigator   navigator, pn" in run(invoke, third_role, ["roles"])
+    listed = json.loads(run(invoke, third_role, ["roles", "--json"]))
+    assert [role["id"] for role in listed["roles"]] == ["case-manager", "care-manager", "patient-navigator"]
+
+    shown = run(invoke, third_role, ["show", "pn"])
+    assert "Patient navigator (patient-navigator)" in shown
+    assert "a licensed mental health counselor (LMHC) license" in shown
+    assert "at least an associate degree in art therapy" in shown
+    assert "Pay" not in shown.splitlines()  # no pay figures: no empty heading
+    document = json.loads(run(invoke, third_role, ["show", "navigator", "--json"]))["role"]
+    assert document["settings"]["labels"] == ["community clinics"]
+
+    table = run(invoke, third_role, ["compare"])
+    assert "Patient navigator" in table
+    assert "Both roles" not in table
+    assert [r["id"] for r in json.loads(run(invoke, third_role, ["compare", "pn", "case", "--json"]))["roles"]] == [
+        "patient-navigator",
+        "case-manager",
+    ]
+
+    schema = json.loads(run(invoke, third_role, ["schema", "answers"]))
+    assert "lmhc" in schema["$defs"]["LicenseAnswers"]["properties"]
+    assert "art-therapy" in schema["$defs"]["EducationAnswers"]["properties"]["field"]["enum"]
+
+    result = json.loads(
+        run(invoke, third_role, ["quiz", "--answers", "-", "--json", *AS_OF], json.dumps(NAVIGATOR_ANSWERS))
+    )
+    assert result["ranking"][0] == "patient-navigator"
+    navigator = next(role for role in result["roles"] if role["id"] == "patient-navigator")
+    assert (navigator["eligible"], navigator["gaps"], navigator["fit"]) == (True, [], 100)
+    ccm = navigator["certifications"][0]
+    assert ccm["id"] == "ccm"
+    text = run(invoke, third_role, ["quiz", "--answers", "-", *AS_OF], json.dumps(NAVIGATOR_ANSWERS))
+    assert "Patient navigator: fit 100/100" in text
+
+    lines = run(invoke, third_role, ["score", *AS_OF], json.dumps(NAVIGATOR_ANSWERS) + "\n")
+    assert json.loads(lines)["ranking"][0] == "patient-navigator"
+    rows = list(csv.DictReader(io.StringIO(run(invoke, third_role, ["score", "--output-format", "csv", *AS_OF],
+                                               json.dumps(NAVIGATOR_ANSWERS) + "\n"))))  # fmt: skip
+    assert (rows[0]["best_fit"], rows[0]["patient-navigator.fit"], rows[0]["patient-navigator.eligible"]) == (
+        "patient-navigator",
+        "100",
+        "true",
+    )
+
+
+def test_the_new_license_is_asked_by_its_own_question(third_role: Path) -> None:
+    from caremgr_cli.answers.model import answers_model
+    from caremgr_cli.answers.questionnaire import expand_steps
+    from caremgr_cli.catalog.load import load_catalog
+
+    catalog = load_catalog(third_role)
+    assert ("licenses", "lmhc") in [step.path for step in expand_steps(catalog)]
+    assert answers_model(catalog).model_validate({"licenses": {"lmhc": True}}).licenses.lmhc is True
+
+
+def ccm_supervised_changed(text: str, *, label_too: bool) -> str:
+    """CCM's supervised route from 12 to 18 months; its label too, or left saying 12."""
+    old = "- experience: {of: case_management_ccm_supervised, months: 12}"
+    assert text.count(old) == 1
+    text = text.replace(old, old.replace("12", "18"))
+    if label_too:
+        label = "label: 12 months of full-time case management supervised by a CCM"
+        assert text.count(label) == 1
+        text = text.replace(label, label.replace("12", "18"))
+    return text
+
+
+def test_a_changed_number_left_standing_in_a_label_fails_validation(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "roles.yaml"
+    path.write_text(ccm_supervised_changed((ROOT / "data" / "roles.yaml").read_text(), label_too=False))
+    result = invoke(["validate", str(path)])
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert re.fullmatch(
+        rf"{re.escape(str(path))}:\d+: credentials\[0\]\.routes\[0\]\.label: states 12, a number its rules do not"
+        r" contain \(they give: 1\.5, 18\)",
+        line,
+    ), line
+
+
+def test_a_changed_number_reaches_every_output(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "roles.yaml"
+    path.write_text(ccm_supervised_changed((ROOT / "data" / "roles.yaml").read_text(), label_too=True))
+    assert run(invoke, path, ["validate"]).startswith("ok:")
+    old = "12 months of full-time case management supervised"
+    new = "18 months of full-time case management supervised"
+    for args in (["show", "case"], ["compare", "case", "care"]):
+        out = run(invoke, path, args, width=400)  # wide enough that no sentence wraps
+        assert new in out
+        assert old not in out
+    document = json.loads(run(invoke, path, ["show", "case", "--json"]))["role"]
+    ccm = next(c for c in document["credentials"] if c["id"] == "ccm")
+    assert ccm["routes"][0]["all_of"][1]["experience"]["months"] == 18
+    person = {"licenses": {"rn": True}, "experience": {"case_management": 1, "case_management_ccm_supervised": 1}}
+    result = json.loads(run(invoke, path, ["quiz", "--answers", "-", "--json", *AS_OF], json.dumps(person)))
+    ccm_result = next(c for role in result["roles"] for c in role["certifications"] if c["id"] == "ccm")
+    assert ccm_result["route_label"] == "18 months of full-time case management supervised by a CCM"
+    assert [gap["message"] for gap in ccm_result["gaps"]] == [
+        "needs 6 more months of full-time case management supervised by a board-certified case manager (CCM)"
+        " (has 12 of 18)"
+    ]
+    assert ccm_result["eligible_on"] is None  # no current job to count on
