@@ -49,13 +49,13 @@ class Skills(Term):
     """One reason per skill: points in proportion to the 1-5 rating; unrated counts 0."""
 
     def __init__(self, catalog: Catalog, term: FitTerm, skill_ids: tuple[str, ...]) -> None:
-        self.skill_ids = skill_ids
         self.max_points = term.points * len(skill_ids)
-        self.by_rating = [_skill_reasons(catalog, term, skill_id) for skill_id in skill_ids]
+        # Each skill with its reason for every rating (and for none).
+        self.skills = [(skill_id, _skill_reasons(catalog, term, skill_id)) for skill_id in skill_ids]
 
     def reasons(self, answers: Answers) -> tuple[Reason, ...]:
-        rated = answers.skills
-        return tuple(table[rated.get(skill_id)] for table, skill_id in zip(self.by_rating, self.skill_ids, strict=True))
+        rating = answers.skills.get
+        return tuple([by_rating[rating(skill_id)] for skill_id, by_rating in self.skills])
 
 
 def _skill_reasons(catalog: Catalog, term: FitTerm, skill_id: str) -> dict[int | None, Reason]:

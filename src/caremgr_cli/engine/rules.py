@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,7 +181,10 @@ class AnyOf(Rule):
 
     def gaps(self, answers: Answers) -> tuple[Gap, ...]:
         for option in self.options:
-            if not any(rule.gaps(answers) for rule in option):
+            for rule in option:
+                if rule.gaps(answers):
+                    break
+            else:  # every rule of this option is met
                 return ()
         return self.missing
 
@@ -193,10 +195,9 @@ class CompiledRoute:
     label: str
     rules: tuple[Rule, ...]
 
-    def unmet(self, answers: Answers) -> Iterator[tuple[Rule, Gap]]:
-        for rule in self.rules:
-            for gap in rule.gaps(answers):
-                yield rule, gap
+    def unmet(self, answers: Answers) -> list[tuple[Rule, Gap]]:
+        """Each gap a person has on this route, with the rule it comes from."""
+        return [(rule, gap) for rule in self.rules for gap in rule.gaps(answers)]
 
 
 class Compiler:

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from caremgr_cli.catalog.models import AnswerTest, Catalog, Credential, Role
 
 from .fit import Term, compile_term
-from .results import CredentialResult, Gap, Result, RoleResult
+from .results import CredentialResult, Gap, Reason, Result, RoleResult
 from .rules import EPSILON, Answers, CompiledRoute, Compiler, Degree, Rule
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -36,19 +36,19 @@ class Choice:
 def choose_route(routes: tuple[CompiledRoute, ...], answers: Answers, today: date) -> Choice:
     """The first route met today, else the one met soonest by keeping the current job, else the
     one with the fewest gaps that time alone will not close, then the fewest gaps, then the first."""
-    best: tuple[tuple[object, ...], Choice] | None = None
+    best: tuple[tuple[object, ...], CompiledRoute, list[tuple[Rule, Gap]], date | None] | None = None
     for index, route in enumerate(routes):
-        unmet = list(route.unmet(answers))
-        gaps = tuple(gap for _, gap in unmet)
-        if not gaps:
-            return Choice(route, gaps, today)
+        unmet = route.unmet(answers)
+        if not unmet:
+            return Choice(route, (), today)
         on = project(unmet, answers, today)
         lasting = sum(not rule.timed for rule, _ in unmet)
-        rank = (on is None, on or today, lasting, len(gaps), index)
+        rank = (on is None, on or today, lasting, len(unmet), index)
         if best is None or rank < best[0]:
-            best = (rank, Choice(route, gaps, on))
+            best = (rank, route, unmet, on)
     assert best is not None, "a set of routes is never empty (the catalog model requires one)"
-    return best[1]
+    _, route, unmet, on = best
+    return Choice(route, tuple(gap for _, gap in unmet), on)
 
 
 def project(unmet: list[tuple[Rule, Gap]], answers: Answers, today: date) -> date | None:
@@ -132,10 +132,12 @@ class CompiledRole:
 
     def result(self, answers: Answers, today: date) -> RoleResult:
         gaps = choose_route(self.entry, answers, today).gaps
-        reasons = tuple(reason for term in self.fit for reason in term.reasons(answers))
-        fit = round(100 * sum(reason.points for reason in reasons) / self.possible) if self.possible else 0
+        reasons: list[Reason] = []
+        for term in self.fit:
+            reasons += term.reasons(answers)
+        fit = round(100 * sum(map(_points, reasons)) / self.possible) if self.possible else 0
         credentials = tuple(credential.result(answers, today) for credential in self.credentials)
-        return RoleResult(self.role.id, self.role.title, fit, not gaps, gaps, reasons, credentials)
+        return RoleResult(self.role.id, self.role.title, fit, not gaps, gaps, tuple(reasons), credentials)
 
 
 Test = Callable[[Answers], bool]
@@ -221,6 +223,7 @@ class Engine:
         return rating_warnings(answers) + said
 
 
+_points = operator.attrgetter("points")
 _by_id = operator.attrgetter("id")
 _by_fit = operator.attrgetter("fit")
 
