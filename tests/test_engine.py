@@ -306,7 +306,7 @@ CASE_MANAGEMENT_24 = months_of("case_management", 24)
         (1.5, ("needs 6 more months of full-time case management (has 18 of 24)", 18.0)),
         (0, ("needs 24 more months of full-time case management (has 0 of 24)", 0.0)),
         # 0.10288 years = 1.23456 months: the gap's `have` keeps 4 decimals, the message all it needs.
-        (0.10288, ("needs 23 more months of full-time case management (has 1.23456 of 24)", 1.2346)),
+        (0.10288, ("needs 23 more months of full-time case management (has 1.23 of 24)", 1.2346)),
     ],
 )
 def test_experience_in_months(years: float, gap: tuple[str, float] | None) -> None:
@@ -1070,14 +1070,9 @@ def test_results_are_slotted() -> None:
             value.unknown = 1  # type: ignore[union-attr]
 
 
-# --- known bugs: each fails today; the reason names the line --------------------------------------
+# --- bugs these tests found (each failed before its fix) ----------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules.py:148 subtracts the gap's rounded `have` (rounded at rules.py:134 to 4 places, at :141 to 2),"
-    " so 23.99996 months or 1,999.996 hours leave 0 to go and someone not eligible is dated today",
-)
 @pytest.mark.parametrize(
     ("credential_id", "document"),
     [
@@ -1100,19 +1095,11 @@ def test_a_hair_short_is_not_dated_today(credential_id: str, document: dict[str,
     assert result.eligible_on == date(2026, 11, 30)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules.py:133 prints months with :g (6 digits) and rules.py:140 hours with :,.0f, so a gap that is"
-    " still open reads 'needs 1 more month ... (has 24 of 24)'",
-)
 def test_an_open_gap_never_says_it_has_all_it_needs() -> None:
     (gap,) = rule(CASE_MANAGEMENT_24).gaps(answers(experience={"case_management": 23.99996 / 12}))
     assert "(has 24 of 24)" not in gap.message
 
 
-@pytest.mark.xfail(
-    strict=True, reason="rules.py:140 and rules.py:172 always say 'hours'; rules.py:132 says '1 more month'"
-)
 @pytest.mark.parametrize(
     ("condition", "given", "message"),
     [
@@ -1133,17 +1120,11 @@ def test_one_hour_short_is_one_hour(condition: dict[str, Any], given: dict[str, 
     assert gap.message == message
 
 
-@pytest.mark.xfail(strict=True, reason="fit.py:99 says '1 years'")
 def test_one_year_as_an_rn_is_one_year() -> None:
     reasons = role_result(score({"experience": {"rn": 1}}), "case-manager").reasons
     assert reasons[-1].message == "Years as an RN (an employer preference, not a rule): 1 year, full points from 2"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="score.py:117 looks for look-back windows only in a route's own conditions, not inside an any_of,"
-    " so the caveat that older work does not count is lost",
-)
 def test_a_window_inside_any_of_is_noted() -> None:
     cmc = CATALOG.credential("cmc")
     nested = Route.model_validate({
@@ -1161,11 +1142,6 @@ def test_a_window_inside_any_of_is_noted() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules.py:176 AnyOf is never timed and has no months_to_close: an option the current job will meet"
-    " gives no date, though docs/json.md says eligible_on is null only when time alone will not close a gap",
-)
 def test_an_any_of_that_time_will_meet_is_dated() -> None:
     either = route("either", {"any_of": [
         {"id": "work", "label": "case management", "all_of": [CASE_MANAGEMENT_24]},

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from caremgr_cli.reading import describe_unknown
 
-from .models import TABLES, Catalog, Condition, Loc, Question, Role, Route, iter_references
+from .models import TABLES, Catalog, Condition, Loc, Question, Role, Route, iter_references, walk
 
 Problems = list[tuple[Loc, str]]
 
@@ -252,7 +252,7 @@ def _numbers_of(routes: Iterable[Route | Any]) -> set[float]:
     numbers: set[float] = set()
     for route in routes:
         total_months = 0.0
-        for condition in _walk(route.all_of):
+        for condition in walk(route.all_of):
             if condition.experience is not None:
                 rule = condition.experience
                 if rule.months is not None:
@@ -264,10 +264,3 @@ def _numbers_of(routes: Iterable[Route | Any]) -> set[float]:
         if total_months:
             numbers.add(total_months / 12)
     return numbers
-
-
-def _walk(conditions: tuple[Condition, ...]) -> Iterator[Condition]:
-    for condition in conditions:
-        yield condition
-        for option in condition.any_of or ():
-            yield from _walk(option.all_of)

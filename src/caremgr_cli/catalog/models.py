@@ -202,6 +202,14 @@ class Option(Strict):
     all_of: Annotated[tuple[Condition, ...], Field(min_length=1)]
 
 
+def walk(conditions: tuple["Condition", ...]) -> Iterator["Condition"]:
+    """Every condition, with those nested in `any_of` options, each before its options'."""
+    for condition in conditions:
+        yield condition
+        for option in condition.any_of or ():
+            yield from walk(option.all_of)
+
+
 class Route(Option):
     sources: SourceIds
     note: Text | None = None

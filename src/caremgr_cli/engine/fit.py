@@ -95,9 +95,9 @@ class Years(Term):
         term = self.term
         months = self.years(answers) * MONTHS_PER_YEAR
         points = min(term.points, math.floor(term.points * months / self.full_at + EPSILON))
-        message = (
-            f"{term.label}: {months / MONTHS_PER_YEAR:g} years, full points from {self.full_at / MONTHS_PER_YEAR:g}"
-        )
+        years = months / MONTHS_PER_YEAR
+        unit = "year" if years == 1 else "years"
+        message = f"{term.label}: {years:g} {unit}, full points from {self.full_at / MONTHS_PER_YEAR:g}"
         return (Reason(id=term.id, points=points, max_points=term.points, message=message),)
 
 

@@ -119,36 +119,56 @@ class Experience(Rule):
         self.words = f"{catalog.label('experience_kinds', rule.of)}{within}"
         self.jobs_adding = frozenset(kind.id for kind in catalog.employment_kinds if rule.of in kind.accrues)
 
-    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
-        months = self.years(answers) * MONTHS_PER_YEAR
+    def counted(self, answers: Answers) -> float:
+        """What counts toward the rule, in its unit (months, or hours at the full-time hours)."""
+        months: float = self.years(answers) * MONTHS_PER_YEAR
         if self.cap is not None:  # older experience does not count; the credential's notes say so
             months = min(months, self.cap)
-        if self.hours is not None:
-            return self._hours_gaps(months * self.full_time_hours * WEEKS_PER_MONTH, self.hours)
-        needed = float(self.months or 0)
-        if months + EPSILON >= needed:
-            return ()
-        short = math.ceil(needed - months - EPSILON)
-        unit = "month" if short == 1 else "months"
-        message = f"needs {short} more {unit} of {self.words} (has {months:g} of {needed:g})"
-        return (Gap(kind=self.kind, unit="months", needed=needed, have=round(months, 4), message=message),)
+        return months if self.hours is None else months * self.full_time_hours * WEEKS_PER_MONTH
 
-    def _hours_gaps(self, hours: float, needed: int) -> tuple[Gap, ...]:
-        if hours + EPSILON >= needed:
+    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
+        have = self.counted(answers)
+        needed = float(self.months or 0) if self.hours is None else float(self.hours)
+        if have + EPSILON >= needed:
             return ()
-        short = math.ceil(needed - hours - EPSILON)
-        message = f"needs {short:,} more hours of {self.words} (has {hours:,.0f} of {needed:,})"
-        return (Gap(kind=self.kind, unit="hours", needed=float(needed), have=round(hours, 2), message=message),)
+        short = math.ceil(needed - have - EPSILON)
+        if self.hours is None:
+            message = f"needs {short} more {plural(short, 'month')} of {self.words} (has {shown(have)} of {needed:g})"
+            return (Gap(kind=self.kind, unit="months", needed=needed, have=round(have, 4), message=message),)
+        message = (f"needs {short:,} more {plural(short, 'hour')} of {self.words}"
+                   f" (has {math.floor(have + EPSILON):,} of {self.hours:,})")  # fmt: skip
+        return (Gap(kind=self.kind, unit="hours", needed=needed, have=round(have, 2), message=message),)
 
     def months_to_close(self, gap: Gap, answers: Answers) -> float | None:
         job = answers.employment
         rate = min(1.0, job.hours_per_week / self.full_time_hours) if job.current in self.jobs_adding else 0.0
-        if rate <= 0 or gap.needed is None or gap.have is None:
+        if rate <= 0 or gap.needed is None:
             return None
-        short = gap.needed - gap.have
-        if gap.unit == "hours":
+        # From what counts, not from the gap's rounded `have`: a hair short is not met today.
+        short = gap.needed - self.counted(answers)
+        if self.hours is not None:
             short /= self.full_time_hours * WEEKS_PER_MONTH
         return short / rate
+
+
+def plural(count: int, unit: str) -> str:
+    return unit if count == 1 else f"{unit}s"
+
+
+def shown(months: float) -> str:
+    """Months as a person reads them, cut (never rounded up) to 2 decimals: 23.99996 is not 24."""
+    return f"{math.floor(months * 100 + 1e-6) / 100:g}"
+
+
+def months_to_meet(unmet: list[tuple[Rule, Gap]], answers: Answers) -> float | None:
+    """Months of the current job that would close every gap; None if time will not close one."""
+    months = 0.0
+    for rule, gap in unmet:
+        needed = rule.months_to_close(gap, answers)
+        if needed is None:
+            return None
+        months = max(months, needed)
+    return months
 
 
 class ContinuingEducation(Rule):
@@ -169,7 +189,7 @@ class ContinuingEducation(Rule):
         if have + EPSILON >= self.hours:
             return ()
         short = math.ceil(self.hours - have - EPSILON)
-        message = f"needs {short} more hours of {self.words} (has {have:g} of {self.hours})"
+        message = f"needs {short} more {plural(short, 'hour')} of {self.words} (has {have:g} of {self.hours})"
         return (Gap(kind="ce_hours", unit="hours", needed=float(self.hours), have=have, message=message),)
 
 
@@ -187,6 +207,12 @@ class AnyOf(Rule):
             else:  # every rule of this option is met
                 return ()
         return self.missing
+
+    def months_to_close(self, gap: Gap, answers: Answers) -> float | None:  # noqa: ARG002 - its gap says no more
+        """The soonest the current job would meet one of the options."""
+        times = [months_to_meet([(r, g) for r in option for g in r.gaps(answers)], answers) for option in self.options]
+        known = [months for months in times if months is not None]
+        return min(known) if known else None
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from caremgr_cli.catalog.models import AnswerTest, Catalog, Credential, Role
+from caremgr_cli.catalog.models import AnswerTest, Catalog, Credential, Role, walk
 
 from .fit import Term, compile_term
 from .results import CredentialResult, Gap, Reason, Result, RoleResult
-from .rules import EPSILON, Answers, CompiledRoute, Compiler, Degree, Rule
+from .rules import EPSILON, Answers, CompiledRoute, Compiler, Degree, Rule, months_to_meet
 
 DAYS_PER_MONTH = 365.25 / 12
 # Beyond a working life a projected date is meaningless (and tiny hours would overflow dates).
@@ -53,13 +53,8 @@ def choose_route(routes: tuple[CompiledRoute, ...], answers: Answers, today: dat
 
 def project(unmet: list[tuple[Rule, Gap]], answers: Answers, today: date) -> date | None:
     """When every gap closes by working on in the current job, or None if some never will."""
-    months = 0.0
-    for rule, gap in unmet:
-        needed = rule.months_to_close(gap, answers)
-        if needed is None:
-            return None
-        months = max(months, needed)
-    return add_months(today, months) if months <= MAX_PROJECTION_MONTHS else None
+    months = months_to_meet(unmet, answers)
+    return add_months(today, months) if months is not None and months <= MAX_PROJECTION_MONTHS else None
 
 
 def add_months(day: date, months: float) -> date | None:
@@ -114,7 +109,7 @@ def credential_notes(credential: Credential) -> tuple[str, ...]:
         notes.append(credential.full_time.note)
     if credential.rules_note:
         notes.append(credential.rules_note)
-    windows = sorted({c.experience.within_years for r in credential.routes for c in r.all_of
+    windows = sorted({c.experience.within_years for r in credential.routes for c in walk(r.all_of)
                       if c.experience and c.experience.within_years})  # fmt: skip
     if windows:
         years = " or ".join(str(w) for w in windows)
