@@ -131,3 +131,17 @@ def test_cli_messages_for_files_that_cannot_be_read(invoke: Invoke, tmp_path: Pa
         for args in (["validate", path], ["--roles", path, "compare"], ["quiz", "--answers", path]):
             result = invoke(args)
             assert (result.exit_code, result.stdout, result.stderr) == (1, "", message), args
+
+
+def test_a_rule_asking_more_than_its_window_holds_is_refused(tmp_path: Path) -> None:
+    text = default_roles_path().read_text()
+    old = "- experience: {of: supervised_care_management, months: 24, within_years: 10}\n          - employment"
+    assert text.count(old) == 1  # the master's tier
+    path = tmp_path / "roles.yaml"
+    path.write_text(text.replace(old, old.replace("months: 24, within_years: 10", "months: 24, within_years: 1")))
+    with pytest.raises(DocumentError) as error:
+        load_catalog(path)
+    assert [(p.key_path, p.message) for p in error.value.problems] == [
+        ("credentials[2].routes[0]",
+         "asks for 24 months of paid, full-time, supervised care management, more than its 1-year window holds"),
+    ]  # fmt: skip

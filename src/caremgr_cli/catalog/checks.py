@@ -21,7 +21,7 @@ Problems = list[tuple[Loc, str]]
 def find_problems(catalog: Catalog) -> Problems:
     """Every problem of a validated catalog, each with its location in the file."""
     problems = _reference_problems(catalog) + _name_clashes(catalog) + _preference_problems(catalog)
-    problems += _number_problems(catalog)
+    problems += _number_problems(catalog) + _impossible_windows(catalog)
     if problems:  # the answers model is made from these tables: only check it against sound ones
         return problems
     from caremgr_cli.answers.model import answers_model
@@ -170,6 +170,22 @@ def _refusal(model: type[BaseModel], path: str, value: Any) -> str | None:
         shown = "a value" if type(value) is object else repr(value)
         return f"answers field '{path}' cannot hold {shown} ({where}: {detail['msg']})"
     return None
+
+
+def _impossible_windows(catalog: Catalog) -> Problems:
+    """A rule asking for more months than its look-back window holds could never be met."""
+    problems: Problems = []
+    for c_index, credential in enumerate(catalog.credentials):
+        for r_index, route in enumerate(credential.routes):
+            for condition in walk(route.all_of):
+                rule = condition.experience
+                if rule is not None and rule.months and rule.within_years and rule.months > 12 * rule.within_years:
+                    problems.append((
+                        ("credentials", c_index, "routes", r_index),
+                        f"asks for {rule.months} months of {catalog.label('experience_kinds', rule.of)}, more than"
+                        f" its {rule.within_years}-year window holds",
+                    ))  # fmt: skip
+    return problems
 
 
 # --- numbers in texts ---------------------------------------------------------------------
