@@ -1148,3 +1148,12 @@ def test_an_any_of_that_time_will_meet_is_dated() -> None:
         {"id": "rn", "label": "an RN license", "all_of": [RN_LICENSE]},
     ]})  # fmt: skip
     assert chosen(FULL_TIME_CASE_MANAGER, either) == ("either", 1, date(2027, 5, 29))  # 6 months to go
+
+
+def test_an_any_of_is_dated_by_its_soonest_option() -> None:
+    # 1.5 years in, full time: 24 months are 6 months away, 36 months are 18 months away.
+    either = route("either", {"any_of": [
+        {"id": "longer", "label": "three years", "all_of": [months_of("case_management", 36)]},
+        {"id": "shorter", "label": "two years", "all_of": [CASE_MANAGEMENT_24]},
+    ]})  # fmt: skip
+    assert chosen(FULL_TIME_CASE_MANAGER, either) == ("either", 1, date(2027, 5, 29))
