@@ -58,7 +58,14 @@ def test_a_second_load_reads_the_cache_and_gives_an_equal_catalog(
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"not json", b"[]", b'{"schema_version": 2}', b'{"role_names": {}, "roles": 1, "documents": {}}'],
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b'{"schema_version": 2}',
+        b'{"role_names": {}, "roles": 1, "documents": {}}',
+        b"[" * 100_000,  # deeper than json (and pydantic) will follow
+    ],
 )
 def test_a_wrong_shaped_entry_is_rebuilt(
     folder: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch, content: bytes

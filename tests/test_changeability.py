@@ -200,3 +200,24 @@ def test_a_changed_number_reaches_every_output(invoke: Invoke, tmp_path: Path) -
         " (has 12 of 18)"
     ]
     assert ccm_result["eligible_on"] is None  # no current job to count on
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "stated"),
+    [
+        ("      hours_per_week: 35", "      hours_per_week: 30", "credentials[2].full_time.note", 35),
+        ("      ce_hours: 80", "      ce_hours: 90", "credentials[0].renewal.text", 80),
+        ("          - ce_hours: {of: case_management_last_3_years, hours: 30,",
+         "          - ce_hours: {of: case_management_last_3_years, hours: 40,", "credentials[1].summary", 30),
+    ],
+)  # fmt: skip
+def test_every_text_that_states_a_rule_follows_it(
+    invoke: Invoke, tmp_path: Path, old: str, new: str, where: str, stated: int
+) -> None:
+    text = (ROOT / "data" / "roles.yaml").read_text()
+    assert text.count(old) == 1
+    path = tmp_path / "roles.yaml"
+    path.write_text(text.replace(old, new))
+    result = invoke(["validate", str(path)])
+    assert result.exit_code == 1
+    assert f": {where}: states {stated}, a number its rules do not contain" in result.stderr

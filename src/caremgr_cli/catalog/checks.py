@@ -215,8 +215,17 @@ def _rule_texts(catalog: Catalog) -> Iterator[tuple[Loc, str, set[float]]]:
     for c_index, credential in enumerate(catalog.credentials):
         here: Loc = ("credentials", c_index)
         yield from _route_texts(here, credential.routes)
-        by_credential[credential.id] = _numbers_of(credential.routes)
-        yield (*here, "summary"), credential.summary, by_credential[credential.id]
+        numbers = _numbers_of(credential.routes)
+        by_credential[credential.id] = numbers
+        yield (*here, "summary"), credential.summary, numbers
+        if credential.rules_note is not None:
+            yield (*here, "rules_note"), credential.rules_note, numbers | set(credential.rules_note_numbers)
+        if credential.full_time.note is not None:
+            yield (*here, "full_time", "note"), credential.full_time.note, {credential.full_time.hours_per_week}
+        renewal = credential.renewal
+        if renewal is not None:
+            stated = {renewal.every_years, renewal.ce_hours, renewal.ethics_hours} - {None}
+            yield (*here, "renewal", "text"), renewal.text, {float(value) for value in stated if value is not None}
     by_role: dict[str, set[float]] = {}
     for r_index, role in enumerate(catalog.roles):
         here = ("roles", r_index)

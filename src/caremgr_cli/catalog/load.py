@@ -53,7 +53,7 @@ def _documents_or_none(blob: bytes) -> dict[str, Any] | None:
     """The cached documents if they have the shape _store writes, else None (rebuild them)."""
     try:
         documents = json.loads(blob)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than json can follow
         return None
     if not isinstance(documents, dict) or set(documents) != {"role_names", "roles", "documents"}:
         return None

@@ -422,6 +422,7 @@ class FullTime(Strict):
 class Renewal(Fact):
     every_years: Annotated[int, Field(ge=1, le=20)]
     ce_hours: Annotated[int, Field(ge=1, le=1000)] | None = None
+    ethics_hours: Annotated[int, Field(ge=1, le=1000)] | None = None  # of the CE hours
     confirmed: bool = True
 
 
@@ -436,7 +437,10 @@ class Credential(Strict):
     note: Text | None = None
     full_time: FullTime
     summary: Text
+    # Rules caremgr states but cannot check from answers; their numbers are listed so that
+    # `validate` can hold the note to them.
     rules_note: Text | None = None
+    rules_note_numbers: tuple[Annotated[float, Field(ge=0)], ...] = ()
     rules_note_sources: OptionalSources = ()
     routes: Annotated[tuple[Route, ...], Field(min_length=1)]
     exam: Fact | None = None
