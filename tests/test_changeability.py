@@ -48,7 +48,7 @@ NAVIGATOR: dict[str, Any] = {
             "sources": ["seed"],
         }
     ],
-    "credentials": ["ccm"],
+    "credentials": ["ccm"],  # shared with the case manager
     "skills": {"ids": ["communication", "empathy"], "sources": ["seed"]},
     "fit": [
         {"id": "care-style", "preference": "care_style", "points": 20, "label": "Care style", "sources": ["seed"]},
@@ -134,6 +134,8 @@ def test_a_third_role_license_and_field_work_in_every_command(invoke: Invoke, th
 
     lines = run(invoke, third_role, ["score", *AS_OF], json.dumps(NAVIGATOR_ANSWERS) + "\n")
     assert json.loads(lines)["ranking"][0] == "patient-navigator"
+    header = run(invoke, third_role, ["score", "--output-format", "csv", *AS_OF], "").splitlines()[0].split(",")
+    assert len(header) == len(set(header))  # a credential two roles share has one pair of columns
     rows = list(csv.DictReader(io.StringIO(run(invoke, third_role, ["score", "--output-format", "csv", *AS_OF],
                                                json.dumps(NAVIGATOR_ANSWERS) + "\n"))))  # fmt: skip
     assert (rows[0]["best_fit"], rows[0]["patient-navigator.fit"], rows[0]["patient-navigator.eligible"]) == (

@@ -15,11 +15,22 @@ if TYPE_CHECKING:
 
 def csv_header(catalog: Catalog) -> list[str]:
     columns = ["source", "line", "id", "best_fit"]
-    for role in catalog.roles:
-        columns += [f"{role.id}.fit", f"{role.id}.eligible"]
-        for credential_id in role.credentials:
+    for role_id, credential_ids in _columns(catalog):
+        columns += [f"{role_id}.fit", f"{role_id}.eligible"]
+        for credential_id in credential_ids:
             columns += [f"{credential_id}.eligible", f"{credential_id}.eligible_on"]
     return [*columns, "errors"]
+
+
+def _columns(catalog: Catalog) -> list[tuple[str, list[str]]]:
+    """Each role, then those of its credentials that no earlier role has (roles may share one)."""
+    seen: set[str] = set()
+    columns = []
+    for role in catalog.roles:
+        new = [credential_id for credential_id in role.credentials if credential_id not in seen]
+        seen.update(new)
+        columns.append((role.id, new))
+    return columns
 
 
 def csv_row(outcome: Outcome, catalog: Catalog) -> list[str]:
@@ -31,11 +42,10 @@ def csv_row(outcome: Outcome, catalog: Catalog) -> list[str]:
         return [*row, str(document_id or ""), *[""] * blanks, "; ".join(outcome.errors)]
     row += [result.id or "", result.ranking[0]]
     roles = {role.id: role for role in result.roles}
-    for role in catalog.roles:
-        scored = roles[role.id]
-        row += [str(scored.fit), _flag(scored.eligible)]
-        credentials = {c.id: c for c in scored.certifications}
-        for credential_id in role.credentials:
+    credentials = {c.id: c for role in result.roles for c in role.certifications}
+    for role_id, credential_ids in _columns(catalog):
+        row += [str(roles[role_id].fit), _flag(roles[role_id].eligible)]
+        for credential_id in credential_ids:
             credential = credentials[credential_id]
             row += [_flag(credential.eligible), credential.eligible_on.isoformat() if credential.eligible_on else ""]
     return [*row, ""]
