@@ -386,8 +386,8 @@ def test_a_year_of_full_time_is_2080_hours_exactly() -> None:
 def test_months_to_close_a_gap_in_months(job: dict[str, Any], months: float | None) -> None:
     person = answers(experience={"case_management": 1.5}, employment=job)
     ccm = rule(CASE_MANAGEMENT_24)
-    (gap,) = ccm.gaps(person)  # 6 months short
-    assert ccm.months_to_close(gap, person) == months
+    assert len(ccm.gaps(person)) == 1  # 6 months short
+    assert ccm.months_to_close(person) == months
 
 
 def test_months_to_close_a_gap_in_hours() -> None:
@@ -397,8 +397,8 @@ def test_months_to_close_a_gap_in_hours() -> None:
             experience={"case_management": 0.5}, employment={**CASE_MANAGEMENT_JOB, "hours_per_week": hours}
         )
         cmgt = rule(CMGT_HOURS)
-        (gap,) = cmgt.gaps(person)
-        assert cmgt.months_to_close(gap, person) == pytest.approx(months, abs=1e-9)
+        assert len(cmgt.gaps(person)) == 1
+        assert cmgt.months_to_close(person) == pytest.approx(months, abs=1e-9)
 
 
 def test_rules_that_time_will_not_close() -> None:
@@ -408,8 +408,8 @@ def test_rules_that_time_will_not_close() -> None:
         {"ce_hours": {"of": "case_management_last_3_years", "hours": 30}},
     ):
         compiled = rule(condition)
-        (gap,) = compiled.gaps(person)
-        assert compiled.months_to_close(gap, person) is None
+        assert len(compiled.gaps(person)) == 1
+        assert compiled.months_to_close(person) is None
 
 
 CE = "case_management_last_3_years"
@@ -485,10 +485,15 @@ def test_days_in(year: int, month: int, days: int) -> None:
         (date(2026, 11, 29), 14, date(2028, 1, 29)),  # month index 10 + 14 = 24: two years on, January
         (date(2026, 11, 29), 15, date(2028, 2, 29)),  # 2028 is a leap year
         (date(2026, 11, 29), 3, date(2027, 2, 28)),  # 2027 is not
-        # The rest in days at 365.25/12 a month, rounded up: 0.5 x 30.4375 = 15.2 -> 16 days after Feb 28.
+        # The rest as that share of the next month's days, rounded up: Feb 28 to Mar 31 is 31 days,
+        # 0.5 x 31 = 15.5 -> 16 days after Feb 28.
         (date(2026, 1, 31), 1.5, date(2026, 3, 16)),
-        # 63/64 x 30.4375 = 29.96 -> 30 days (at 366.25/12 it would be 30.04 -> 31).
-        (date(2026, 1, 1), 0.984375, date(2026, 1, 31)),
+        # 63/64 x 31 (January) = 30.52 -> 31 days: Feb 1, never later than the whole month.
+        (date(2026, 1, 1), 0.984375, date(2026, 2, 1)),
+        (date(2026, 2, 1), 0.5, date(2026, 2, 15)),  # 0.5 x 28 = 14 days
+        (date(2024, 2, 1), 0.5, date(2024, 2, 16)),  # 0.5 x 29 = 14.5 -> 15 days
+        # It was 30.4375 days a month for every month: 0.97 months after Feb 1 fell after 1 month (Mar 2).
+        (date(2000, 2, 1), 0.96875, date(2000, 3, 1)),
         # Float noise just below a whole month is that month, with no extra day.
         (date(2026, 11, 29), 12 - 1e-12, date(2027, 11, 29)),
         (date(9999, 12, 1), 1, None),  # past the end of the calendar
@@ -529,9 +534,9 @@ def test_project_waits_for_the_last_gap() -> None:
     # 6 and 18 months short: all are closed after 18 months.
     person = FULL_TIME_CASE_MANAGER
     assert projected(person, CASE_MANAGEMENT_24, months_of("case_management", 36)) == date(2028, 5, 29)
-    # Half a month short: 0.5 x 30.4375 = 15.2 -> 16 days.
+    # Half a month short: Nov 29 to Dec 29 is 30 days, 0.5 x 30 = 15 days.
     half = answers(experience={"case_management": 23.5 / 12}, employment=CASE_MANAGEMENT_JOB)
-    assert projected(half, CASE_MANAGEMENT_24) == date(2026, 12, 15)
+    assert projected(half, CASE_MANAGEMENT_24) == date(2026, 12, 14)
 
 
 def test_project_gives_up_on_a_gap_that_time_will_not_close() -> None:

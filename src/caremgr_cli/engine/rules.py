@@ -23,19 +23,29 @@ Answers = Any  # an answers model made from the catalog (answers/model.py); read
 
 
 class Rule:
-    """One condition of a route. `timed` rules are met by time in a job; the others are not."""
+    """One condition of a route. `timed` rules are met by time in a job; the others are not.
+
+    Choosing a route asks only `met` and `months_to_close`, which are cheap; the gap, with its
+    message, is made only for the route chosen."""
 
     timed = False
 
     def __init__(self, text: str) -> None:
         self.text = text  # what the rule asks for, e.g. "12 months of ..."
 
-    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
-        """Nothing when the person meets the rule; else what is missing."""
+    def met(self, answers: Answers) -> bool:
         raise NotImplementedError
 
-    def months_to_close(self, gap: Gap, answers: Answers) -> float | None:  # noqa: ARG002 - for timed rules
-        """Months of the current job that would close this rule's gap; None if time will not."""
+    def gap(self, answers: Answers) -> Gap:
+        """What is missing, for a person who does not meet the rule."""
+        raise NotImplementedError
+
+    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
+        """Nothing when the person meets the rule; else what is missing."""
+        return () if self.met(answers) else (self.gap(answers),)
+
+    def months_to_close(self, answers: Answers) -> float | None:  # noqa: ARG002 - for timed rules
+        """Months of the current job that would meet this unmet rule; None if time will not."""
         return None
 
 
@@ -43,31 +53,37 @@ class AnyLicense(Rule):
     def __init__(self, text: str, licenses: tuple[str, ...]) -> None:
         super().__init__(text)
         self.held = [operator.attrgetter(f"licenses.{name}") for name in licenses]
-        self.missing = (Gap(kind="license", message=f"needs {text}"),)
 
-    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
-        return () if any(held(answers) for held in self.held) else self.missing
+    def met(self, answers: Answers) -> bool:
+        return any(held(answers) for held in self.held)
+
+    def gap(self, answers: Answers) -> Gap:  # noqa: ARG002 - the same for everyone
+        return Gap(kind="license", message=f"needs {self.text}")
 
 
 class AnyCertification(Rule):
     def __init__(self, text: str, certifications: tuple[str, ...]) -> None:
         super().__init__(text)
         self.accepted = frozenset(certifications)
-        self.missing = (Gap(kind="certification", message=f"needs {text}"),)
 
-    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
-        return () if not self.accepted.isdisjoint(answers.certifications) else self.missing
+    def met(self, answers: Answers) -> bool:
+        return not self.accepted.isdisjoint(answers.certifications)
+
+    def gap(self, answers: Answers) -> Gap:  # noqa: ARG002 - the same for everyone
+        return Gap(kind="certification", message=f"needs {self.text}")
 
 
 class CurrentJob(Rule):
     def __init__(self, text: str, jobs: tuple[str, ...]) -> None:
         super().__init__(text)
         self.jobs = frozenset(jobs)
-        self.missing = (Gap(kind="employment", message=f"needs to be {text}"),)
 
-    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
+    def met(self, answers: Answers) -> bool:
         job = answers.employment
-        return () if job.current in self.jobs and job.hours_per_week > 0 else self.missing
+        return bool(job.current in self.jobs and job.hours_per_week > 0)
+
+    def gap(self, answers: Answers) -> Gap:  # noqa: ARG002 - the same for everyone
+        return Gap(kind="employment", message=f"needs to be {self.text}")
 
 
 class Degree(Rule):
@@ -88,16 +104,14 @@ class Degree(Rule):
             return False
         if self.fields is not None and education.field not in self.fields:
             return False
-        return education.field_experience or not self.needs_field_experience
+        return bool(education.field_experience or not self.needs_field_experience)
 
-    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
-        if self.met(answers):
-            return ()
+    def gap(self, answers: Answers) -> Gap:
         education = answers.education
         have = article(self.level_labels[education.level])
         if education.field != self.no_field:
             have += f" in {self.field_labels[education.field]}"
-        return (Gap(kind="education", message=f"needs {self.text} (has {have})"),)
+        return Gap(kind="education", message=f"needs {self.text} (has {have})")
 
 
 class Experience(Rule):
@@ -113,7 +127,8 @@ class Experience(Rule):
         self.kind = f"experience.{rule.of}"
         self.years = operator.attrgetter(f"experience.{rule.of}")
         self.cap = None if rule.within_years is None else float(rule.within_years * MONTHS_PER_YEAR)
-        self.months, self.hours = rule.months, rule.hours
+        self.hours = rule.hours
+        self.needed = float(rule.months or 0) if rule.hours is None else float(rule.hours)
         self.full_time_hours = full_time_hours
         within = f" within the last {rule.within_years} years" if rule.within_years else ""
         self.words = f"{catalog.label('experience_kinds', rule.of)}{within}"
@@ -126,26 +141,26 @@ class Experience(Rule):
             months = min(months, self.cap)
         return months if self.hours is None else months * self.full_time_hours * WEEKS_PER_MONTH
 
-    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
-        have = self.counted(answers)
-        needed = float(self.months or 0) if self.hours is None else float(self.hours)
-        if have + EPSILON >= needed:
-            return ()
+    def met(self, answers: Answers) -> bool:
+        return self.counted(answers) + EPSILON >= self.needed
+
+    def gap(self, answers: Answers) -> Gap:
+        have, needed = self.counted(answers), self.needed
         short = math.ceil(needed - have - EPSILON)
         if self.hours is None:
             message = f"needs {short} more {plural(short, 'month')} of {self.words} (has {shown(have)} of {needed:g})"
-            return (Gap(kind=self.kind, unit="months", needed=needed, have=round(have, 4), message=message),)
+            return Gap(kind=self.kind, unit="months", needed=needed, have=round(have, 4), message=message)
         message = (f"needs {short:,} more {plural(short, 'hour')} of {self.words}"
                    f" (has {math.floor(have + EPSILON):,} of {self.hours:,})")  # fmt: skip
-        return (Gap(kind=self.kind, unit="hours", needed=needed, have=round(have, 2), message=message),)
+        return Gap(kind=self.kind, unit="hours", needed=needed, have=round(have, 2), message=message)
 
-    def months_to_close(self, gap: Gap, answers: Answers) -> float | None:
+    def months_to_close(self, answers: Answers) -> float | None:
         job = answers.employment
         rate = min(1.0, job.hours_per_week / self.full_time_hours) if job.current in self.jobs_adding else 0.0
-        if rate <= 0 or gap.needed is None:
+        if rate <= 0:
             return None
-        # From what counts, not from the gap's rounded `have`: a hair short is not met today.
-        short = gap.needed - self.counted(answers)
+        # From what counts, never from a rounded figure: a hair short is not met today.
+        short = self.needed - self.counted(answers)
         if self.hours is not None:
             short /= self.full_time_hours * WEEKS_PER_MONTH
         return short / rate
@@ -160,11 +175,11 @@ def shown(months: float) -> str:
     return f"{math.floor(months * 100 + 1e-6) / 100:g}"
 
 
-def months_to_meet(unmet: list[tuple[Rule, Gap]], answers: Answers) -> float | None:
-    """Months of the current job that would close every gap; None if time will not close one."""
+def months_to_meet(unmet: list[Rule], answers: Answers) -> float | None:
+    """Months of the current job that would meet every rule; None if time will not meet one."""
     months = 0.0
-    for rule, gap in unmet:
-        needed = rule.months_to_close(gap, answers)
+    for rule in unmet:
+        needed = rule.months_to_close(answers)
         if needed is None:
             return None
         months = max(months, needed)
@@ -184,33 +199,33 @@ class ContinuingEducation(Rule):
         self.hours = rule.hours
         self.words = f"{kind.label} within the last {self.window} years"
 
-    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
-        have = self.given(answers) if self.countable else 0.0
-        if have + EPSILON >= self.hours:
-            return ()
+    def have(self, answers: Answers) -> float:
+        return float(self.given(answers)) if self.countable else 0.0
+
+    def met(self, answers: Answers) -> bool:
+        return self.have(answers) + EPSILON >= self.hours
+
+    def gap(self, answers: Answers) -> Gap:
+        have = self.have(answers)
         short = math.ceil(self.hours - have - EPSILON)
         message = f"needs {short} more {plural(short, 'hour')} of {self.words} (has {have:g} of {self.hours})"
-        return (Gap(kind="ce_hours", unit="hours", needed=float(self.hours), have=have, message=message),)
+        return Gap(kind="ce_hours", unit="hours", needed=float(self.hours), have=have, message=message)
 
 
 class AnyOf(Rule):
     def __init__(self, text: str, options: list[list[Rule]]) -> None:
         super().__init__(text)
         self.options = options
-        self.missing = (Gap(kind="any_of", message=f"needs {text}"),)
 
-    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
-        for option in self.options:
-            for rule in option:
-                if rule.gaps(answers):
-                    break
-            else:  # every rule of this option is met
-                return ()
-        return self.missing
+    def met(self, answers: Answers) -> bool:
+        return any(all(rule.met(answers) for rule in option) for option in self.options)
 
-    def months_to_close(self, gap: Gap, answers: Answers) -> float | None:  # noqa: ARG002 - its gap says no more
+    def gap(self, answers: Answers) -> Gap:  # noqa: ARG002 - the same for everyone
+        return Gap(kind="any_of", message=f"needs {self.text}")
+
+    def months_to_close(self, answers: Answers) -> float | None:
         """The soonest the current job would meet one of the options."""
-        times = [months_to_meet([(r, g) for r in option for g in r.gaps(answers)], answers) for option in self.options]
+        times = [months_to_meet([r for r in option if not r.met(answers)], answers) for option in self.options]
         known = [months for months in times if months is not None]
         return min(known) if known else None
 
@@ -221,9 +236,12 @@ class CompiledRoute:
     label: str
     rules: tuple[Rule, ...]
 
-    def unmet(self, answers: Answers) -> list[tuple[Rule, Gap]]:
-        """Each gap a person has on this route, with the rule it comes from."""
-        return [(rule, gap) for rule in self.rules for gap in rule.gaps(answers)]
+    def unmet(self, answers: Answers) -> list[Rule]:
+        """The rules of this route a person does not meet."""
+        return [rule for rule in self.rules if not rule.met(answers)]
+
+    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
+        return tuple(rule.gap(answers) for rule in self.unmet(answers))
 
 
 class Compiler:

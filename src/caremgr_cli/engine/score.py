@@ -19,7 +19,6 @@ from .fit import Term, compile_term
 from .results import CredentialResult, Gap, Reason, Result, RoleResult
 from .rules import EPSILON, Answers, CompiledRoute, Compiler, Degree, Rule, months_to_meet
 
-DAYS_PER_MONTH = 365.25 / 12
 # Beyond a working life a projected date is meaningless (and tiny hours would overflow dates).
 MAX_PROJECTION_MONTHS = 50 * 12
 
@@ -36,39 +35,48 @@ class Choice:
 def choose_route(routes: tuple[CompiledRoute, ...], answers: Answers, today: date) -> Choice:
     """The first route met today, else the one met soonest by keeping the current job, else the
     one with the fewest gaps that time alone will not close, then the fewest gaps, then the first."""
-    best: tuple[tuple[object, ...], CompiledRoute, list[tuple[Rule, Gap]], date | None] | None = None
+    best: tuple[tuple[object, ...], CompiledRoute, list[Rule], date | None] | None = None
     for index, route in enumerate(routes):
         unmet = route.unmet(answers)
         if not unmet:
             return Choice(route, (), today)
         on = project(unmet, answers, today)
-        lasting = sum(not rule.timed for rule, _ in unmet)
+        lasting = sum(not rule.timed for rule in unmet)
         rank = (on is None, on or today, lasting, len(unmet), index)
         if best is None or rank < best[0]:
             best = (rank, route, unmet, on)
     assert best is not None, "a set of routes is never empty (the catalog model requires one)"
     _, route, unmet, on = best
-    return Choice(route, tuple(gap for _, gap in unmet), on)
+    return Choice(route, tuple(rule.gap(answers) for rule in unmet), on)
 
 
-def project(unmet: list[tuple[Rule, Gap]], answers: Answers, today: date) -> date | None:
-    """When every gap closes by working on in the current job, or None if some never will."""
+def project(unmet: list[Rule], answers: Answers, today: date) -> date | None:
+    """When every unmet rule is met by working on in the current job, or None if some never will."""
     months = months_to_meet(unmet, answers)
     return add_months(today, months) if months is not None and months <= MAX_PROJECTION_MONTHS else None
 
 
 def add_months(day: date, months: float) -> date | None:
     """Calendar months first (so 12 months is the same day next year, clamped to the month's
-    end), then the rest in days; None past the end of the calendar (an --as-of near 9999)."""
+    end), then the rest as that share of the next month's days, rounded up (so more months
+    never give an earlier date); None past the end of the calendar (an --as-of near 9999)."""
     whole = math.floor(months + EPSILON)
     rest = max(0.0, months - whole)
-    month_index = day.month - 1 + whole
-    year, month = day.year + month_index // 12, month_index % 12 + 1
     try:
-        start = date(year, month, min(day.day, days_in(year, month)))
-        return start + timedelta(days=math.ceil(rest * DAYS_PER_MONTH - EPSILON))
+        start = shift_months(day, whole)
+        if rest <= EPSILON:
+            return start
+        days = (shift_months(day, whole + 1) - start).days
+        return start + timedelta(days=math.ceil(rest * days - EPSILON))
     except (ValueError, OverflowError):
         return None
+
+
+def shift_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, days_in(year, month)))
 
 
 def days_in(year: int, month: int) -> int:
