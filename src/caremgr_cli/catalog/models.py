@@ -497,7 +497,7 @@ class Catalog(Strict):
                 names.setdefault(name.lower(), role.id)
         return names
 
-    # Lookups by id, built on first use: the scorer asks them thousands of times in a batch.
+    # Lookups by id, built on first use.
     @cached_property
     def roles_by_id(self) -> dict[str, Role]:
         return {role.id: role for role in self.roles}
@@ -531,9 +531,6 @@ class Catalog(Strict):
 
     def label(self, table: str, item_id: str) -> str:
         return self.labels[table].get(item_id, item_id)
-
-    def level_rank(self, level_id: str) -> int:
-        return self.level_ranks[level_id]
 
     def cited_sources(self, *models: BaseModel) -> list[Source]:
         """The sources the given models cite, in the order of the sources table."""
