@@ -8,7 +8,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .errors import UserError
 
@@ -48,7 +48,7 @@ def read_bytes(path: Path | str) -> tuple[str, bytes]:
     """Return (display name, bytes) of a file, or of stdin for '-', within the size limit."""
     if str(path) == "-":
         name = "<stdin>"
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        data = stdin_bytes().read(MAX_BYTES + 1)
     else:
         name = str(path)
         try:
@@ -65,6 +65,13 @@ def read_bytes(path: Path | str) -> tuple[str, bytes]:
     if len(data) > MAX_BYTES:
         raise DocumentError([Problem(name, f"is larger than the limit of {MAX_BYTES:,} bytes")])
     return name, data
+
+
+def stdin_bytes() -> BinaryIO:
+    """Standard input as bytes, or a problem when the program was started with it closed (`<&-`)."""
+    if sys.stdin is None:
+        raise DocumentError([Problem("<stdin>", "is closed: there is nothing to read")])
+    return sys.stdin.buffer
 
 
 def read_text(path: Path | str) -> tuple[str, str]:

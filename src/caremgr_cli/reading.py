@@ -18,17 +18,22 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .errors import excerpt
 from .files import DocumentError, Problem
 
 Loc = tuple[str | int, ...]
 
 # Values after aliases are expanded: far above any real file, far below a "billion laughs".
 MAX_VALUES = 100_000
+# Levels of nesting: a roles file uses about 13, an answers document 3.
+MAX_DEPTH = 32
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_TAG_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "timestamp": "a date",
+              "null": "null", "str": "text"}  # fmt: skip
 _TYPE_WORDS = {
     str: "text",
     int: "a whole number",
@@ -63,9 +68,14 @@ def parse_yaml(text: str, name: str) -> tuple[Any, yaml.Node]:
             ]
         ) from None
     except yaml.YAMLError as error:
-        raise DocumentError([Problem(name, f"YAML error: {error}")]) from None
+        raise DocumentError([Problem(name, f"YAML error: {excerpt(str(error), 200)}")]) from None
+    except RecursionError:  # the pure-Python parser, on nesting deeper than Python's stack
+        raise DocumentError([Problem(name, f"is nested more than {MAX_DEPTH} levels deep")]) from None
     if root is None:
         raise DocumentError([Problem(name, "has no content (only comments?)")])
+    shape = _shape_problem(name, root)
+    if shape is not None:
+        raise DocumentError([shape])
     builder = _Builder(name)
     if builder.count_values(root) > MAX_VALUES:
         raise DocumentError(
@@ -90,12 +100,45 @@ def _syntax_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
     late = error.context == "while scanning a simple key" and error.context_mark is not None
     mark = error.context_mark if late else (error.problem_mark or error.context_mark)
     problem = error.problem or "invalid YAML"
+    line = mark.line + 1 if mark is not None else None
+    if problem.startswith("exceeded maximum nesting depth"):  # LibYAML's own limit, far above ours
+        return Problem(name, f"is nested more than {MAX_DEPTH} levels deep", line)
     message = _SYNTAX_HINTS.get(problem, problem)
     if error.context and problem not in _SYNTAX_HINTS:
         message = f"{message} ({error.context})"
-    line = mark.line + 1 if mark is not None else None
     column = f", column {mark.column + 1}" if mark is not None else ""
     return Problem(name, f"YAML syntax: {message}{column}", line)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _shape_problem(name: str, root: yaml.Node) -> Problem | None:
+    """A node tree nested deeper than MAX_DEPTH, or an alias inside its own anchor, found without
+    recursion (so any depth gets a message) and visiting each node once (so an alias bomb is cheap)."""
+    done: set[int] = set()
+    on_path = {id(root)}
+    stack = [(root, iter(_children(root)))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            on_path.discard(id(node))
+            done.add(id(node))
+        elif id(child) in on_path:
+            return Problem(name, "an alias refers to its own anchor", line_of(child))
+        elif id(child) not in done:
+            if len(stack) >= MAX_DEPTH:
+                return Problem(name, f"is nested more than {MAX_DEPTH} levels deep", line_of(child))
+            on_path.add(id(child))
+            stack.append((child, iter(_children(child))))
+    return None
 
 
 def line_of(node: yaml.Node) -> int:
@@ -159,8 +202,9 @@ class _Builder:
             return node.value
         try:
             return self.constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError) as error:
-            self.problems.append(Problem(self.name, f"cannot read value {node.value!r}: {error}", line_of(node)))
+        except Exception:  # PyYAML's constructors fail in many ways on an explicit tag's bad value
+            kind = _TAG_WORDS.get(node.tag.removeprefix(_YAML), node.tag)
+            self.problems.append(Problem(self.name, f"cannot read {excerpt(node.value)} as {kind}", line_of(node)))
             return node.value
 
     def _mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -191,7 +235,11 @@ class _Builder:
 def format_key_path(loc: Loc) -> str:
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+            continue
+        name = part if len(part) <= 40 else f"{part[:40]}..."  # a key from the input: quoted in part only
+        text += f".{name}" if text else name
     return text
 
 
@@ -245,8 +293,46 @@ def _allowed_fields(model: type[BaseModel], loc: Loc) -> list[str]:
 
 
 def _number(value: Any) -> str:
-    """0.0 and 60.0 read as 0 and 60 to a person; other values keep their repr."""
-    return f"{value:g}" if isinstance(value, float) else repr(value)
+    """0.0 and 60.0 read as 0 and 60 to a person; other values as `shown` gives them."""
+    return f"{value:g}" if isinstance(value, float) else shown(value)
+
+
+def shown(value: Any) -> str:
+    """A value from the input as a message may quote it: short, escaped, and never an error of
+    its own (Python will not write an int of more than 4,300 digits)."""
+    if isinstance(value, str):
+        return excerpt(value)
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a whole number of {len(str(abs(value))) if value.bit_length() < 14_000 else 'more than 4,300'} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:60]}..."
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "model_type": "a mapping of fields",
+    "dict_type": "a mapping",
+    "model_attributes_type": "a mapping of fields",
+    "date_type": "a date",
+    "date_parsing": "a date",
+}
+
+
+def _wrong_type(expected: str, value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and expected == "a number":
+        return f"is too large a number ({shown(value)})"  # pydantic: "expected a number, got a whole number"
+    return f"expected {expected}, got {type_word(value)} ({shown(value)})"
 
 
 def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
@@ -259,35 +345,19 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
         allowed = _allowed_fields(model, loc[:-1])
         close = closest(str(loc[-1]), allowed)
         hint = f"; did you mean '{close}'?" if close else (f" (allowed: {', '.join(allowed)})" if allowed else "")
-        return f"unknown field '{loc[-1]}'{hint}"
+        return f"unknown field {excerpt(str(loc[-1]))}{hint}"
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         close = closest(str(value), allowed)
         hint = f"; did you mean '{close}'?" if close else ""
-        return f"must be one of {ctx.get('expected', '')}, not {value!r}{hint}"
+        return f"must be one of {ctx.get('expected', '')}, not {shown(value)}{hint}"
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") in (r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",):
-            return f"{value!r} is not a valid id (lower-case letters, digits, '-' or '_')"
-        return f"{value!r} does not have the expected form"
-    expected = {
-        "string_type": "text",
-        "int_type": "a whole number",
-        "int_parsing": "a whole number",
-        "int_from_float": "a whole number",
-        "float_type": "a number",
-        "float_parsing": "a number",
-        "bool_type": "true or false",
-        "bool_parsing": "true or false",
-        "tuple_type": "a list",
-        "list_type": "a list",
-        "model_type": "a mapping of fields",
-        "dict_type": "a mapping",
-        "model_attributes_type": "a mapping of fields",
-        "date_type": "a date",
-        "date_parsing": "a date",
-    }.get(kind)
+            return f"{shown(value)} is not a valid id (lower-case letters, digits, '-' or '_')"
+        return f"{shown(value)} does not have the expected form"
+    expected = _EXPECTED.get(kind)
     if expected:
-        return f"expected {expected}, got {type_word(value)} ({value!r})"[:200]
+        return _wrong_type(expected, value)
     bounds = {
         "greater_than_equal": ("must be at least", "ge"),
         "greater_than": ("must be more than", "gt"),
@@ -306,7 +376,7 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "string_too_long":
         return f"is longer than the limit of {ctx.get('max_length')} characters"
     if kind == "finite_number":
-        return f"must be a finite number, not {value!r}"
+        return f"must be a finite number, not {shown(value)}"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 

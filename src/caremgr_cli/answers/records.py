@@ -12,13 +12,13 @@ import csv
 import io
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from caremgr_cli.files import MAX_BYTES, DocumentError, read_text
-from caremgr_cli.reading import parse_yaml
+from caremgr_cli.errors import excerpt
+from caremgr_cli.files import MAX_BYTES, DocumentError, read_text, stdin_bytes
+from caremgr_cli.reading import MAX_DEPTH, parse_yaml
 
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
@@ -63,7 +63,7 @@ class _Counted(io.RawIOBase):
 
 def open_binary(name: str, tick: Callable[[int], None] | None = None) -> IO[bytes]:
     if name == "-":
-        return sys.stdin.buffer
+        return stdin_bytes()
     if tick is None:
         return Path(name).open("rb")
     return io.BufferedReader(_Counted(Path(name).open("rb", buffering=0), tick))
@@ -102,7 +102,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: set[str] = set()
     for key, _ in pairs:
         if key in seen:
-            raise ValueError(f"duplicate key '{key}'")
+            raise ValueError(f"duplicate key {excerpt(key)}")
         seen.add(key)
     raise AssertionError("unreachable: a shorter dict means a repeated key")
 
@@ -129,14 +129,47 @@ def _jsonl_records(handle: IO[bytes], source: str) -> Iterator[Record]:
 def _parse_line(source: str, number: int, raw: bytes) -> Record:
     """A JSON line parsed by json, refusing duplicate keys, with json's messages for a bad one."""
     try:
-        return Record(source, number, json.loads(raw, object_pairs_hook=_unique_keys))
+        document = json.loads(raw, object_pairs_hook=_unique_keys)
     except UnicodeDecodeError:
         problem = "is not UTF-8 text"
+    except RecursionError:  # json recurses once a level: a deep enough line exhausts the stack
+        problem = f"is nested more than {MAX_DEPTH} levels deep"
     except ValueError as error:
-        message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+        message = error.msg if isinstance(error, json.JSONDecodeError) else _value_error(error)
         where = f" (column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
         problem = f"not a JSON document: {message}{where}"
+    else:
+        shape = _shape_problem(raw, document)
+        return Record(source, number, document) if shape is None else Record(source, number, problem=shape)
     return Record(source, number, problem=problem)
+
+
+def _value_error(error: ValueError) -> str:
+    if "Exceeds the limit" in str(error):  # Python's own wording names sys.set_int_max_str_digits()
+        return "a number of more than 4,300 digits"
+    return str(error)  # a duplicate key (_unique_keys)
+
+
+def _shape_problem(raw: bytes, document: Any) -> str | None:
+    """Nesting deeper than MAX_DEPTH, or text that is not Unicode (a lone surrogate such as
+    "\\ud800", which json lets through). Most lines are too small to need the walk."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH and b"\\u" not in raw:
+        return None
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"is nested more than {MAX_DEPTH} levels deep"
+        if isinstance(value, dict):
+            stack += [(part, depth + 1) for pair in value.items() for part in pair]
+        elif isinstance(value, list):
+            stack += [(item, depth + 1) for item in value]
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            return f"holds text that is not valid Unicode (a lone surrogate) in {excerpt(value)}"
+    return None
+
+
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 # Answers fields that hold a list: a CSV cell gives them as values separated by ';'.
@@ -180,6 +213,8 @@ def _csv_document(header: list[str], row: list[str]) -> dict[str, Any]:
         if not value:
             continue
         path = column.strip().split(".")
+        if len(path) > MAX_DEPTH:
+            raise ValueError(f"column {excerpt(column)} is nested more than {MAX_DEPTH} levels deep")
         node = document
         for key in path[:-1]:
             node = node.setdefault(key, {})

@@ -3,13 +3,14 @@ The core is imported inside each command, so `--help` and completion do not pay 
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from caremgr_cli import __version__
-from caremgr_cli.errors import report
+from caremgr_cli.errors import OUTPUT_ERRORS, output_failed, report
 
 from . import compare, quiz, roles, schema, score, show, validate
 from .common import RolesOption
@@ -20,9 +21,15 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:  # click's Context; typer does not re-export it
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk shows here, while we can still say so
+            return result
         except BrokenPipeError:
             raise  # the reader went away (`| head`): typer exits quietly with 1
+        except OSError as error:
+            if error.errno not in OUTPUT_ERRORS:
+                raise typer.Exit(report(error)) from None
+            raise typer.Exit(report(output_failed(error))) from None
         except Exception as error:
             if isinstance(error, (typer.Exit, typer.Abort)) or hasattr(error, "exit_code"):
                 raise

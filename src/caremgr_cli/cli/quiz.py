@@ -97,7 +97,7 @@ def _save(path: Path, answers: dict[str, Any]) -> None:
 
 
 def terminal_attached() -> bool:
-    return sys.stdin.isatty()
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
 def _ask(prompt: str) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import Annotated
 
 import typer
 
-from caremgr_cli.errors import ExitCode, UserError
+from caremgr_cli.errors import ExitCode, Stopped, UserError
 
 from .common import AsOfOption, load_catalog, parse_day
 
@@ -35,6 +39,36 @@ InputFormatOption = Annotated[
 OutputFormatOption = Annotated[OutputFormat, typer.Option("--output-format", help="jsonl or csv.")]
 
 
+# A signal that ends the batch ends it between two records: the output keeps whole records only.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def _stopping_between_records() -> Iterator[Callable[[bytes], object]]:
+    """SIGTERM and SIGHUP raise Stopped (SIGINT raises KeyboardInterrupt), but never inside a
+    write: signals wait while a record is written, then stop the batch before the next one.
+    Yields the writer of records to stdout."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+
+    out = sys.stdout.buffer
+
+    def write(record: bytes) -> None:
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            out.write(record)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS if signum != signal.SIGINT}
+    try:
+        yield write
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def score_command(
     ctx: typer.Context,
     files: FilesArgument = None,
@@ -54,14 +88,13 @@ def score_command(
             [f"caremgr: cannot tell the format of {name}; use --input-format jsonl|csv|yaml|json" for name in unknown],
             ExitCode.USAGE,
         )
-    import sys
 
     from caremgr_cli.batch import run_batch
     from caremgr_cli.output.progress import Progress
 
     catalog = load_catalog(ctx)
     known = {name: fmt for name, fmt in formats.items() if fmt is not None}
-    with Progress(names) as progress:
-        bad, total = run_batch(catalog, known, output_format.value, today, sys.stdout.buffer.write, progress)
+    with Progress(names) as progress, _stopping_between_records() as write:
+        bad, total = run_batch(catalog, known, output_format.value, today, write, progress)
     if bad:
         raise UserError([f"caremgr: {bad:,} of {total:,} records had problems (see their errors in the output)"])

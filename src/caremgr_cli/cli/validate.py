@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from caremgr_cli.errors import one_line
+
 from .common import JsonOption, print_json, roles_path
 
 PathArgument = Annotated[
@@ -38,4 +40,4 @@ def validate_command(ctx: typer.Context, path: PathArgument = None, as_json: Jso
         print_json(dumps({"ok": True, "path": str(target), "counts": counts}))
         return
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
-    typer.echo(f"ok: {target}: {summary}")
+    typer.echo(one_line(f"ok: {target}: {summary}"))  # a file name may hold control characters
