@@ -94,12 +94,17 @@ def report(error: BaseException) -> int:
         return 128 + error.signum
     import traceback  # only for bugs
 
-    sys.stderr.write("".join(traceback.format_exception(error)))
+    _say("".join(traceback.format_exception(error)).rstrip("\n"))
     _say(f"caremgr {__version__} hit a bug (not your mistake). Please report it with the "
          "command you ran and the traceback above.")  # fmt: skip
     return ExitCode.BUG
 
 
 def _say(line: str) -> None:
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+    if sys.stderr is None:  # started with stderr closed (`2>&-`): the exit code still tells
+        return
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except OSError:  # stderr full or gone: nothing more can be said
+        pass

@@ -38,6 +38,8 @@ def quiz_command(
     today = parse_day(as_of)
     _check_options(answers_file, ask_missing, save)
     interactive = answers_file is None or ask_missing
+    if interactive and sys.stderr is None:
+        raise UserError(["caremgr: quiz asks its questions on stderr, which is closed"], ExitCode.USAGE)
     if interactive and not terminal_attached():
         raise UserError(
             [
