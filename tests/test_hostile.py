@@ -348,3 +348,10 @@ def test_fuzzed_roles_file(invoke: Invoke, tmp_path: Path, part: bytes, at_line:
     path = tmp_path / "fuzzed-roles.yaml"
     path.write_bytes(b"".join(lines))
     fuzz(invoke, ["validate", str(path)], b"")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [*STREAM_COMMANDS, "show carre", "validate /nonexistent.yaml"])
+def test_a_closed_stderr_changes_no_exit_code(command: str) -> None:
+    # With stderr closed nothing can be said, but the exit code must be the one a script expects.
+    assert run_shell(command, "2>&-", stdin="{}\n").returncode == run_shell(command, "", stdin="{}\n").returncode

@@ -82,25 +82,25 @@ def report(error: BaseException) -> int:
 
     if isinstance(error, UserError):
         for line in error.lines:
-            _say(one_line(line))
+            say(one_line(line))
         return error.code
     if isinstance(error, KeyboardInterrupt):
-        _say("cancelled")
+        say("cancelled")
         return ExitCode.INTERRUPTED
     if isinstance(error, Stopped):
         import signal
 
-        _say(f"caremgr: stopped by {signal.Signals(error.signum).name}")
+        say(f"caremgr: stopped by {signal.Signals(error.signum).name}")
         return 128 + error.signum
     import traceback  # only for bugs
 
-    _say("".join(traceback.format_exception(error)).rstrip("\n"))
-    _say(f"caremgr {__version__} hit a bug (not your mistake). Please report it with the "
+    say("".join(traceback.format_exception(error)).rstrip("\n"))
+    say(f"caremgr {__version__} hit a bug (not your mistake). Please report it with the "
          "command you ran and the traceback above.")  # fmt: skip
     return ExitCode.BUG
 
 
-def _say(line: str) -> None:
+def say(line: str) -> None:
     if sys.stderr is None:  # started with stderr closed (`2>&-`): the exit code still tells
         return
     try:

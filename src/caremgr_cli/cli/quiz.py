@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from caremgr_cli.errors import ExitCode, UserError, printable
+from caremgr_cli.errors import ExitCode, UserError, printable, say
 
 from .common import AsOfOption, JsonOption, load_catalog, parse_day, print_json, stdout_console
 
@@ -113,4 +113,4 @@ def _ask(prompt: str) -> str:
 
 
 def _say(text: str) -> None:
-    sys.stderr.write(printable(text) + "\n")
+    say(printable(text))

@@ -15,7 +15,7 @@ class Progress:
     def __init__(self, names: list[str]) -> None:
         sizes = [Path(name).stat().st_size if name != "-" and Path(name).is_file() else 0 for name in names]
         self.total = sum(sizes)
-        self.enabled = sys.stderr.isatty() and self.total >= self.THRESHOLD and "-" not in names
+        self.enabled = bool(sys.stderr and sys.stderr.isatty()) and self.total >= self.THRESHOLD and "-" not in names
         self.task: Any = None
         self.bar: Any = None
 
