@@ -205,6 +205,7 @@ def test_a_user_with_no_passwd_entry_and_no_home(tmp_path: Path) -> None:
 
 STREAM_COMMANDS = [
     "--version",
+    "--help",
     "roles",
     "roles --json",
     "show case",
@@ -355,3 +356,88 @@ def test_fuzzed_roles_file(invoke: Invoke, tmp_path: Path, part: bytes, at_line:
 def test_a_closed_stderr_changes_no_exit_code(command: str) -> None:
     # With stderr closed nothing can be said, but the exit code must be the one a script expects.
     assert run_shell(command, "2>&-", stdin="{}\n").returncode == run_shell(command, "", stdin="{}\n").returncode
+
+
+@pytest.mark.slow
+def test_score_can_be_stopped_while_no_one_reads_its_output(many_records: Path) -> None:
+    # The reader never reads: writes block. One SIGTERM waits for the record being written;
+    # a second one ends the process at once.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "caremgr_cli", "score", str(many_records), *AS_OF],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(2.0)
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) in (128 + signal.SIGTERM, -signal.SIGTERM)
+    finally:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.parametrize("output", ["jsonl", "csv"])
+def test_a_file_name_that_is_not_utf8(invoke: Invoke, tmp_path: Path, output: str) -> None:
+    name = os.fsdecode(bytes(tmp_path) + b"/bad\xff.jsonl")
+    Path(name).write_bytes((DATA / "cohort.jsonl").read_bytes())
+    result = invoke(["score", name, "--output-format", output, *AS_OF])
+    assert result.exit_code == 0, result.stderr
+    first = result.stdout.splitlines()[0 if output == "jsonl" else 1]
+    source = json.loads(first)["source"] if output == "jsonl" else first.split(",")[0]
+    assert source.endswith("/bad\\xff.jsonl")  # the byte shown as an escape
+    missing = invoke(["validate", os.fsdecode(bytes(tmp_path) + b"/gone\xff.yaml"), "--json"])
+    assert missing.exit_code == 1
+    assert json.loads(missing.stdout)["path"].endswith("gone\\xff.yaml")
+
+
+@pytest.mark.parametrize("output", ["jsonl", "csv"])
+def test_encoded_surrogates_are_not_utf8(invoke: Invoke, output: str) -> None:
+    result = invoke(["score", "--output-format", output, *AS_OF], input=b'{"id": "a\xed\xa0\x80b"}\n{"id": "ok"}\n')
+    assert result.exit_code == 1
+    assert_no_bug(result.stderr)
+    assert "is not UTF-8 text" in result.stdout
+    assert "ok" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("tag.yaml", "id: !<tag:" + "k" * 100_000 + "> x\n"),
+        ("key.yaml", "? " + "k" * 100_000 + "\n: 1\n? " + "k" * 100_000 + "\n: 2\n"),
+        ("nan.yaml", ".nan: 1\n"),
+        ("intkey.yaml", "skills: {!!int 3: 3}\n"),
+    ],
+)
+def test_more_messages_stay_short_and_in_our_words(invoke: Invoke, tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    result = invoke(["quiz", "--answers", str(path), "--json"])
+    assert result.exit_code == 1
+    assert_no_bug(result.stderr)
+    assert len(result.stderr) < 500
+    assert "Keys should be strings" not in result.stderr
+    assert "[key]" not in result.stderr
+
+
+def test_a_huge_csv_column_is_quoted_in_part(invoke: Invoke, tmp_path: Path) -> None:
+    column = "x" * 100_000
+    path = tmp_path / "wide.csv"
+    path.write_text(f"id,{column},{column}.b\nr1,1,2\n")
+    result = invoke(["score", str(path), *AS_OF])
+    assert result.exit_code == 1
+    assert len(result.stdout) < 1_000
+
+
+def test_completion_setup_in_a_broken_home_is_one_line(tmp_path: Path) -> None:
+    home = tmp_path / "home-is-a-file"
+    home.write_text("x")
+    env = {**os.environ, "HOME": str(home), "SHELL": "/bin/bash"}
+    result = subprocess.run(
+        [sys.executable, "-m", "caremgr_cli", "--install-completion"],
+        env=env, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert_no_bug(result.stderr)
+    assert result.stderr.startswith("caremgr: cannot set up completion:")

@@ -14,9 +14,37 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         _version()
         return
-    from .cli.app import app
+    try:
+        from .cli.app import app
 
-    app(prog_name="caremgr")
+        app(prog_name="caremgr")
+    except KeyboardInterrupt:  # before a command took over (still loading): no traceback either
+        from .errors import report
+
+        sys.exit(report(KeyboardInterrupt()))
+    except SystemExit:
+        _flush()  # typer's own output (--help, completion scripts) may not have reached a full disk yet
+        raise
+    except (OSError, RuntimeError) as error:  # from typer's own work: --help, completion
+        from .errors import OUTPUT_ERRORS, UserError, output_failed, report
+
+        if isinstance(error, OSError) and error.errno in OUTPUT_ERRORS:
+            sys.exit(report(output_failed(error)))
+        if not {"--install-completion", "--show-completion"} & set(sys.argv):
+            raise
+        sys.exit(report(UserError([f"caremgr: cannot set up completion: {error}"])))  # no home, HOME a file
+
+
+def _flush() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): quietly, as for every command
+        sys.stdout = None
+        sys.exit(1)
+    except OSError as error:
+        from .errors import output_failed, report
+
+        sys.exit(report(output_failed(error)))
 
 
 def _version() -> None:
@@ -24,11 +52,11 @@ def _version() -> None:
 
     try:
         sys.stdout.write(f"caremgr {__version__}\n")
-        sys.stdout.flush()
     except OSError as error:
         from .errors import output_failed, report
 
         sys.exit(report(output_failed(error)))
+    _flush()
 
 
 if __name__ == "__main__":

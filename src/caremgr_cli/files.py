@@ -50,7 +50,7 @@ def read_bytes(path: Path | str) -> tuple[str, bytes]:
         name = "<stdin>"
         data = stdin_bytes().read(MAX_BYTES + 1)
     else:
-        name = str(path)
+        name = display_name(path)
         try:
             with Path(path).open("rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
@@ -65,6 +65,12 @@ def read_bytes(path: Path | str) -> tuple[str, bytes]:
     if len(data) > MAX_BYTES:
         raise DocumentError([Problem(name, f"is larger than the limit of {MAX_BYTES:,} bytes")])
     return name, data
+
+
+def display_name(path: Path | str) -> str:
+    """A path as text that can be written anywhere: bytes that are not UTF-8 (which Python keeps
+    as lone surrogates) become escapes such as \\xff."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def stdin_bytes() -> BinaryIO:

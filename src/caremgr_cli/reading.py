@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import yaml
@@ -42,6 +43,8 @@ _TYPE_WORDS = {
     type(None): "nothing (null)",
     list: "a list",
     dict: "a mapping",
+    date: "a date",
+    datetime: "a date and time",
 }
 
 
@@ -194,11 +197,11 @@ class _Builder:
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
-            self.problems.append(Problem(self.name, f"tag '{node.tag}' is not allowed", line_of(node)))
+            self.problems.append(Problem(self.name, f"tag {excerpt(node.tag, 60)} is not allowed", line_of(node)))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            self.problems.append(Problem(self.name, f"tag '{node.tag}' is not allowed", line_of(node)))
+            self.problems.append(Problem(self.name, f"tag {excerpt(node.tag, 60)} is not allowed", line_of(node)))
             return node.value
         try:
             return self.constructor.construct_object(node)
@@ -219,7 +222,7 @@ class _Builder:
                 self.problems.append(
                     Problem(
                         self.name,
-                        f"duplicate key '{key}' (first at line {first_line[key]})",
+                        f"duplicate key {excerpt(str(key))} (first at line {first_line[key]})",
                         line_of(key_node),
                     )
                 )
@@ -237,6 +240,8 @@ def format_key_path(loc: Loc) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
+            continue
+        if part == "[key]":  # pydantic's mark for "the key itself" after the key
             continue
         name = part if len(part) <= 40 else f"{part[:40]}..."  # a key from the input: quoted in part only
         text += f".{name}" if text else name
@@ -304,6 +309,8 @@ def shown(value: Any) -> str:
         return excerpt(value)
     if isinstance(value, bool) or value is None:
         return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, int) and value.bit_length() > 64:
         return f"a whole number of {len(str(abs(value))) if value.bit_length() < 14_000 else 'more than 4,300'} digits"
     text = repr(value)
@@ -329,6 +336,14 @@ _EXPECTED = {
 }
 
 
+_LENGTHS = {
+    "too_short": "needs at least {min_length} item(s)",
+    "too_long": "has more than the limit of {max_length} items",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is longer than the limit of {max_length} characters",
+}
+
+
 def _wrong_type(expected: str, value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and expected == "a number":
         return f"is too large a number ({shown(value)})"  # pydantic: "expected a number, got a whole number"
@@ -341,6 +356,8 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     loc = tuple(error["loc"])
     if kind == "missing":
         return "required field is missing"
+    if kind == "invalid_key":
+        return f"a key must be text, not {type_word(value)} ({shown(value)})"
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
         close = closest(str(loc[-1]), allowed)
@@ -367,14 +384,8 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind in bounds:
         words, key = bounds[kind]
         return f"{words} {_number(ctx.get(key))}, not {_number(value)}"
-    if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
-    if kind == "too_long":
-        return f"has more than the limit of {ctx.get('max_length')} items"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_too_long":
-        return f"is longer than the limit of {ctx.get('max_length')} characters"
+    if kind in _LENGTHS:
+        return _LENGTHS[kind].format(**ctx)
     if kind == "finite_number":
         return f"must be a finite number, not {shown(value)}"
     message = str(error["msg"])

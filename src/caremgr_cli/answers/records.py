@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from caremgr_cli.errors import excerpt
-from caremgr_cli.files import MAX_BYTES, DocumentError, read_text, stdin_bytes
+from caremgr_cli.files import MAX_BYTES, DocumentError, display_name, read_text, stdin_bytes
 from caremgr_cli.reading import MAX_DEPTH, parse_yaml
 
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -70,7 +70,7 @@ def open_binary(name: str, tick: Callable[[int], None] | None = None) -> IO[byte
 
 
 def read_records(name: str, fmt: str, tick: Callable[[int], None] | None = None) -> Iterator[Record]:
-    source = "<stdin>" if name == "-" else name
+    source = "<stdin>" if name == "-" else display_name(name)
     try:
         if fmt in ("yaml", "json"):
             yield from _list_records(name, source)
@@ -129,7 +129,8 @@ def _jsonl_records(handle: IO[bytes], source: str) -> Iterator[Record]:
 def _parse_line(source: str, number: int, raw: bytes) -> Record:
     """A JSON line parsed by json, refusing duplicate keys, with json's messages for a bad one."""
     try:
-        document = json.loads(raw, object_pairs_hook=_unique_keys)
+        # Decoded here, strictly: json.loads of bytes lets encoded surrogates through.
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
     except UnicodeDecodeError:
         problem = "is not UTF-8 text"
     except RecursionError:  # json recurses once a level: a deep enough line exhausts the stack
@@ -219,9 +220,9 @@ def _csv_document(header: list[str], row: list[str]) -> dict[str, Any]:
         for key in path[:-1]:
             node = node.setdefault(key, {})
             if not isinstance(node, dict):
-                raise ValueError(f"column '{column}' is inside '{key}', which has a value of its own")
+                raise ValueError(f"column {excerpt(column)} is inside {excerpt(key)}, which has a value of its own")
         if isinstance(node.get(path[-1]), dict):
-            raise ValueError(f"column '{column}' has a value but other columns are inside it")
+            raise ValueError(f"column {excerpt(column)} has a value but other columns are inside it")
         node[path[-1]] = _csv_value(column.strip(), value)
     return document
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from caremgr_cli.errors import ExitCode, UserError, printable, say
+from caremgr_cli.errors import ExitCode, UserError, one_line, printable, say
 
 from .common import AsOfOption, JsonOption, load_catalog, parse_day, print_json, stdout_console
 
@@ -92,10 +92,10 @@ def _check_options(answers_file: str | None, ask_missing: bool, save: Path | Non
 def _save(path: Path, answers: dict[str, Any]) -> None:
     import yaml
 
-    from caremgr_cli.files import write_atomic
+    from caremgr_cli.files import display_name, write_atomic
 
     write_atomic(path, yaml.safe_dump(answers, sort_keys=False))
-    _say(f"answers saved to {path}")
+    say(one_line(f"answers saved to {display_name(path)}"))  # a file name may hold a newline
 
 
 def terminal_attached() -> bool:

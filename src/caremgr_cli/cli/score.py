@@ -45,23 +45,34 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 @contextlib.contextmanager
 def _stopping_between_records() -> Iterator[Callable[[bytes], object]]:
-    """SIGTERM and SIGHUP raise Stopped (SIGINT raises KeyboardInterrupt), but never inside a
-    write: signals wait while a record is written, then stop the batch before the next one.
+    """SIGTERM, SIGHUP and SIGINT stop the batch, but not inside the write of a record: one that
+    comes then waits for the record to be written. A second one while the write still waits
+    (a reader that stopped reading) ends the process at once, as it would have without us.
     Yields the writer of records to stdout."""
+    out = sys.stdout.buffer
+    writing = False
+    pending: list[int] = []
 
     def stop(signum: int, _frame: object) -> None:
-        raise Stopped(signum)
-
-    out = sys.stdout.buffer
+        if writing:
+            pending.append(signum)
+            signal.signal(signum, signal.SIG_DFL)  # the next one is not deferred
+            return
+        raise KeyboardInterrupt if signum == signal.SIGINT else Stopped(signum)
 
     def write(record: bytes) -> None:
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        nonlocal writing
+        writing = True
         try:
             out.write(record)
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            writing = False
+        if pending:
+            stop(pending[0], None)
 
-    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS if signum != signal.SIGINT}
+    # A shell starts background jobs with SIGINT ignored: that choice is kept.
+    handled = [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
+    previous = {signum: signal.signal(signum, stop) for signum in handled}
     try:
         yield write
     finally:

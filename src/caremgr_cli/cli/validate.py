@@ -20,7 +20,7 @@ PathArgument = Annotated[
 def validate_command(ctx: typer.Context, path: PathArgument = None, as_json: JsonOption = False) -> None:
     """Check a roles file and report every problem with its line."""
     from caremgr_cli.catalog.load import catalog_from_bytes
-    from caremgr_cli.files import DocumentError, default_roles_path, read_bytes
+    from caremgr_cli.files import DocumentError, default_roles_path, display_name, read_bytes
     from caremgr_cli.output.json import dumps
 
     target = path or roles_path(ctx) or default_roles_path()
@@ -28,7 +28,9 @@ def validate_command(ctx: typer.Context, path: PathArgument = None, as_json: Jso
         catalog = catalog_from_bytes(*read_bytes(target))
     except DocumentError as error:
         if as_json:
-            print_json(dumps({"ok": False, "path": str(target), "problems": [p.as_dict() for p in error.problems]}))
+            print_json(
+                dumps({"ok": False, "path": display_name(target), "problems": [p.as_dict() for p in error.problems]})
+            )
         raise
     counts = {
         "roles": len(catalog.roles),
@@ -37,7 +39,7 @@ def validate_command(ctx: typer.Context, path: PathArgument = None, as_json: Jso
         "corrections": len(catalog.corrections),
     }
     if as_json:
-        print_json(dumps({"ok": True, "path": str(target), "counts": counts}))
+        print_json(dumps({"ok": True, "path": display_name(target), "counts": counts}))
         return
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
-    typer.echo(one_line(f"ok: {target}: {summary}"))  # a file name may hold control characters
+    typer.echo(one_line(f"ok: {display_name(target)}: {summary}"))  # a file name may hold control characters
