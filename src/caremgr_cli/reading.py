@@ -392,8 +392,9 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     return message.removeprefix("Value error, ")
 
 
-def validate_document(data: Any, root: yaml.Node, name: str, model: type[ModelT]) -> ModelT:
-    """Validate plain values against a model, reporting every error at its line."""
+def validate_document(data: Any, root: yaml.Node | None, name: str, model: type[ModelT]) -> ModelT:
+    """Validate plain values against a model, reporting every error at its line (when the
+    values came from a file: `root` is its node tree)."""
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -402,7 +403,7 @@ def validate_document(data: Any, root: yaml.Node, name: str, model: type[ModelT]
             Problem(
                 name,
                 describe_error(detail, model),
-                locate(root, tuple(detail["loc"])),
+                locate(root, tuple(detail["loc"])) if root is not None else None,
                 format_key_path(tuple(detail["loc"])),
             )
             for detail in details

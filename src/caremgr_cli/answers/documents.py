@@ -6,15 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from caremgr_cli.catalog.models import Catalog
 from caremgr_cli.files import DocumentError, Problem, read_text
 from caremgr_cli.reading import (
-    by_line,
-    describe_error,
     describe_unknown,
-    format_key_path,
     locate,
     not_a_mapping,
     parse_yaml,
@@ -37,18 +33,7 @@ def load_answers(path: Path | str, model: type[Answers], catalog: Catalog) -> tu
 
 def validate_answers(document: dict[str, Any], model: type[Answers], catalog: Catalog) -> Answers:
     """Answers gathered by the questionnaire, checked as a file's would be."""
-    try:
-        answers = model.model_validate(document)
-    except ValidationError as error:
-        raise DocumentError(
-            sorted(
-                (
-                    Problem("answers", describe_error(detail, model), None, format_key_path(tuple(detail["loc"])))
-                    for detail in error.errors(include_url=False)
-                ),
-                key=by_line,
-            )
-        ) from None
+    answers = validate_document(document, None, "answers", model)
     check_skills(answers, catalog, "answers")
     return answers
 
