@@ -40,9 +40,11 @@ ENGINE = compile_catalog(CATALOG)
 COMPILER = Compiler(CATALOG, "none")
 TODAY = date(2026, 11, 29)
 
-NO_SKILLS = "No skills were rated, so every skill counts as 0."
+NOTHING_GIVEN = "No preferences or skills were given, so no role has a fit: they are ordered by readiness."
+NO_SKILLS = "No skills were rated, so the fit rests on your preferences alone."
 # Two different ratings: no rating warning, so a test sees only the warnings it is about.
 SOME_SKILLS = {"clinical": 3, "empathy": 4}
+SOME_SKILLS_DOC = {"skills": SOME_SKILLS}
 
 
 def answers(**document: Any) -> Any:
@@ -58,7 +60,7 @@ def role_result(result: Result, role_id: str) -> RoleResult:
 
 
 def credential_result(result: Result, credential_id: str) -> CredentialResult:
-    return next(c for role in result.roles for c in role.certifications if c.id == credential_id)
+    return next(c for role in result.roles for c in role.credentials if c.id == credential_id)
 
 
 def rule(condition: dict[str, Any], full_time_hours: float = 40.0) -> Rule:
@@ -98,8 +100,9 @@ def variant(edit: Callable[[dict[str, Any]], None]) -> Catalog:
     return catalog_from_bytes("variant.yaml", json.dumps(data).encode())
 
 
-RN = {"education": {"level": "associate", "field": "nursing"}, "licenses": {"rn": True}}
-CASE_MANAGEMENT_JOB = {"current": "case-management", "hours_per_week": 40}
+RN = {"education": {"level": "associate", "field": "nursing"}, "licenses": ["rn"]}
+CASE_MANAGEMENT_JOB = {"current": "rn-case-management", "hours_per_week": 40}
+CCM_SOURCES = ("ccmc-eligibility", "ccmc-blog")  # the credential's and its routes', in the catalog's order
 CARE_MANAGEMENT_JOB = {"current": "care-management", "hours_per_week": 35}
 
 CCM_FULL_TIME = (
@@ -116,9 +119,13 @@ CMC_NOTES = (
     " or consultation for each year of care management; internships, practicums, volunteer work and unpaid care"
     " of a relative do not count.",
     "Assumes the experience you gave falls within the last 10 years; older work does not count.",
+    "Reading, to confirm with NACCM: care management beyond the supervised years a tier asks for, and RN practice"
+    " with patients, count as direct client contact.",
 )
+NCM_WORDS = "nursing case management (case management as an RN) within the last 3 years"
 CCM_EDUCATION = (
-    "needs one of: a registered nurse (RN) license or another health or human services license (for example LCSW);"
+    "needs one of: a current license that allows independent client assessment (RN, LCSW, LMSW, LPC or another;"
+    " not LPN);"
     " or at least a bachelor's degree in a health or human services field that included supervised field"
     " experience; or Certified Rehabilitation Counselor (CRC) or Certified Disability Management Specialist (CDMS)"
 )
@@ -148,8 +155,14 @@ def test_article(label: str, expected: str) -> None:
     ("condition", "expected"),
     [
         (
-            {"license": {"any_of": ["rn", "other"]}},
-            "a registered nurse (RN) license or another health or human services license (for example LCSW)",
+            {"license": {"any_of": ["rn", "lcsw"]}},
+            "a registered nurse (RN) license or a licensed clinical social worker (LCSW) license",
+        ),
+        # Examples only of the licenses CCMC names (LMFT is unconfirmed, other-independent has
+        # no abbreviation: both are "another"), and the one it refuses.
+        (
+            {"license": {"independent_assessment": True}},
+            "a current license that allows independent client assessment (RN, LCSW, LMSW, LPC or another; not LPN)",
         ),
         (
             {"certification": {"any_of": ["crc", "cdms"]}},
@@ -157,7 +170,7 @@ def test_article(label: str, expected: str) -> None:
         ),
         (
             {"employment": {"any_of": ["case-management", "care-management"]}},
-            "working in case management or care management now",
+            "working in case management (not as an RN) or care management now",
         ),
         (
             {"education": {"min_level": "bachelor", "field_group": "health-human-services", "field_experience": True}},
@@ -202,14 +215,46 @@ def test_describe_condition(condition: dict[str, Any], expected: str) -> None:
 
 
 def test_any_license() -> None:
-    either = rule({"license": {"any_of": ["rn", "other"]}})
+    either = rule({"license": {"any_of": ["rn", "lcsw"]}})
     missing = Gap(
         kind="license",
-        message="needs a registered nurse (RN) license or another health or human services license (for example LCSW)",
+        message="needs a registered nurse (RN) license or a licensed clinical social worker (LCSW) license",
     )
     assert either.gaps(answers()) == (missing,)
-    assert either.gaps(answers(licenses={"other": True})) == ()
-    assert either.gaps(answers(licenses={"rn": True})) == ()
+    # A named list gives no CCMC caveat: an LPN is simply not one of them.
+    assert either.gaps(answers(licenses=["lpn"])) == (missing,)
+    assert either.gaps(answers(licenses=["lcsw"])) == ()
+    assert either.gaps(answers(licenses=["lpn", "rn"])) == ()
+
+
+INDEPENDENT = (
+    "needs a current license that allows independent client assessment (RN, LCSW, LMSW, LPC or another; not LPN)"
+)
+LPN_CAVEAT = "LPN: CCMC does not accept an LPN or LVN license: it does not allow independent client assessment."
+
+
+@pytest.mark.parametrize(
+    ("licenses", "gap"),
+    [
+        ([], INDEPENDENT),
+        (["lpn"], f"{INDEPENDENT} ({LPN_CAVEAT})"),
+        (["lpn", "lpc"], None),
+        (["lmft"], None),  # counted; the result warns that CCMC does not name it
+        (["other-independent"], None),
+        (["rn"], None),
+    ],
+)
+def test_a_license_that_allows_independent_assessment(licenses: list[str], gap: str | None) -> None:
+    gaps = rule({"license": {"independent_assessment": True}}).gaps(answers(licenses=licenses))
+    assert gaps == (() if gap is None else (Gap(kind="license", message=gap),))
+
+
+def test_version_1_licenses_are_read_with_a_note() -> None:
+    read = answers(licenses={"rn": True, "other": True, "lpn": False})
+    assert read.licenses == ("rn", "other-independent")
+    assert len(read.notes) == 1 and read.notes[0].startswith("The answer 'licenses: {other: true}'")
+    assert answers(licenses={"rn": True}).notes == ()
+    assert answers(licenses=["rn"]).notes == ()
 
 
 def test_any_certification() -> None:
@@ -635,7 +680,11 @@ def test_ccm_six_months_short_full_result() -> None:
             ),
         ),
         eligible_on=date(2027, 5, 29),
+        # Its route: the education option met (1) and 18 of 24 months (0.75): 87.5% -> 87.
+        progress=87,
+        assumes="if you keep your current job (case management as an RN) at 40 hours a week",
         notes=(CCM_FULL_TIME,),
+        sources=CCM_SOURCES,
     )
 
 
@@ -664,13 +713,13 @@ def test_ccm_without_license_degree_or_certification() -> None:
 def test_cmgt_bc_part_time_hours_date() -> None:
     document = {
         **RN,
-        "experience": {"rn": 2, "case_management": 0.5},
+        "experience": {"rn": 2, "case_management": 0.5, "nursing_case_management": 0.5},
         "ce_hours": {CE: 30},
-        "employment": {"current": "case-management", "hours_per_week": 20},
+        "employment": {"current": "rn-case-management", "hours_per_week": 20},
     }
     cmgt = credential_result(score(document), "cmgt-bc")
     assert cmgt.gaps == (
-        Gap("experience.case_management", f"needs 960 more hours of {CMGT_HOURS_WORDS} (has 1,040 of 2,000)",
+        Gap("experience.nursing_case_management", f"needs 960 more hours of {NCM_WORDS} (has 1,040 of 2,000)",
             needed=2000.0, have=1040.0, unit="hours"),
     )  # fmt: skip
     # 960 h / (40 x 52/12 h a month) = 72/13 months at full time, 144/13 = 11 1/13 at half time:
@@ -680,10 +729,11 @@ def test_cmgt_bc_part_time_hours_date() -> None:
 
 
 def test_cmgt_bc_needs_every_part_of_its_one_route() -> None:
-    cmgt = credential_result(score({"licenses": {"rn": True}, "experience": {"rn": 1}}), "cmgt-bc")
+    cmgt = credential_result(score({"licenses": ["rn"], "experience": {"rn": 1, "case_management": 3}}), "cmgt-bc")
     assert [(gap.kind, gap.message) for gap in cmgt.gaps] == [
         ("experience.rn", "needs 12 more months of practice as a registered nurse (has 12 of 24)"),
-        ("experience.case_management", f"needs 2,000 more hours of {CMGT_HOURS_WORDS} (has 0 of 2,000)"),
+        # Case management not done as an RN is not ANCC's nursing case management.
+        ("experience.nursing_case_management", f"needs 2,000 more hours of {NCM_WORDS} (has 0 of 2,000)"),
         ("ce_hours", f"needs 30 more hours of {CE_WORDS} 3 years (has 0 of 30)"),
     ]
     assert (cmgt.route, cmgt.eligible_on) == ("standard", None)
@@ -713,7 +763,8 @@ def test_cmc_nearest_route_has_fewest_lasting_gaps() -> None:
             " within the last 10 years (has 0 of 36)",
             needed=36.0, have=0.0, unit="months"),
         Gap("experience.direct_client_care",
-            "needs 24 more months of paid, full-time direct client contact within the last 10 years (has 0 of 24)",
+            "needs 24 more months of paid, full-time direct client contact within the last 10 years, counting paid,"
+            " full-time, supervised care management beyond 36 months (has 0 of 24)",
             needed=24.0, have=0.0, unit="months"),
         Gap("employment", "needs to be working in care management now"),
     )  # fmt: skip
@@ -735,6 +786,7 @@ def test_credential_notes_say_only_what_applies() -> None:
     both = cmc.model_copy(update={"routes": cmc.routes + cmgt.routes, "rules_note": None})
     assert credential_notes(both) == (
         "Assumes the experience you gave falls within the last 3 or 10 years; older work does not count.",
+        CMC_NOTES[2],  # the reading, once though two routes state it
     )
 
 
@@ -744,7 +796,7 @@ def test_credential_notes_say_only_what_applies() -> None:
 @pytest.mark.parametrize(
     ("ratings", "warnings"),
     [
-        ({}, [NO_SKILLS]),
+        ({}, [NOTHING_GIVEN]),
         ({"clinical": 4}, []),
         ({"clinical": 4, "empathy": 4}, []),  # two equal ratings may well be true
         (
@@ -763,9 +815,24 @@ def test_rating_warnings(ratings: dict[str, int], warnings: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("preferences", "warnings"),
+    [
+        ({"care_style": "direct"}, [NO_SKILLS]),
+        ({"work_setting": "facility"}, [NO_SKILLS]),
+        ({"care_style": "no-preference", "work_setting": "no-preference"}, [NOTHING_GIVEN]),
+    ],
+)
+def test_preferences_without_ratings(preferences: dict[str, str], warnings: list[str]) -> None:
+    assert rating_warnings(answers(preferences=preferences)) == warnings
+
+
+@pytest.mark.parametrize(
     ("test", "holds", "fails"),
     [
-        ({"answer": "licenses.rn", "equals": False}, {}, {"licenses": {"rn": True}}),
+        # A list answer passes one_of when any item is one, not_one_of when none is.
+        ({"answer": "licenses", "one_of": ["rn"]}, {"licenses": ["lpn", "rn"]}, {"licenses": ["lpn"]}),
+        ({"answer": "licenses", "not_one_of": ["rn"]}, {"licenses": ["lcsw"]}, {"licenses": ["lcsw", "rn"]}),
+        ({"answer": "licenses", "not_one_of": ["rn"]}, {}, {"licenses": ["rn"]}),
         ({"answer": "employment.hours_per_week", "equals": 0}, {}, {"employment": {"hours_per_week": 0.5}}),
         ({"answer": "education.level", "one_of": ["none", "high-school"]}, {}, {"education": {"level": "associate"}}),
         ({"answer": "employment.current", "not_one_of": ["none"]}, {"employment": {"current": "other"}}, {}),
@@ -814,20 +881,31 @@ def test_catalog_warnings(document: dict[str, Any], warning: str | None) -> None
 
 
 def test_rating_warnings_come_first() -> None:
-    assert score({"experience": {"rn": 1}}).warnings == (NO_SKILLS, "RN experience is given without an RN license.")
+    assert score({"experience": {"rn": 1}}).warnings == (NOTHING_GIVEN, "RN experience is given without an RN license.")
+
+
+def test_license_caveats_and_version_1_notes_are_warnings() -> None:
+    warnings = score({**SOME_SKILLS_DOC, "licenses": ["lmft", "lpn"]}).warnings
+    assert warnings == (
+        "LMFT: Unconfirmed: CCMC's examples of qualifying licenses do not name the LMFT; caremgr counts it as"
+        " allowing independent assessment, but ask CCMC before you apply.",
+        LPN_CAVEAT,
+    )
+    (note,) = score({**SOME_SKILLS_DOC, "licenses": {"other": True}}).warnings
+    assert note.startswith("The answer 'licenses: {other: true}' (answers version 1) is ambiguous")
 
 
 # --- fit.py and score.py: reasons, fit and ranking ----------------------------------------------
 
 
 def skill_reasons(label: str, term_points: int, ratings: Mapping[str, tuple[str, int | None, int]]) -> list[Reason]:
-    """`ratings`: skill id -> (its label, its rating, the points expected)."""
+    """`ratings`: skill id -> (its label, its rating, the points expected); unrated is 0 of 0."""
     return [
         Reason(
             f"{'skill' if term_points == 5 else 'shared-skill'}.{skill_id}",
             points,
-            term_points,
-            f"{label}: {skill_label}, " + (f"you rated it {rating}/5" if rating else "not rated, counts as 0"),
+            term_points if rating else 0,
+            f"{label}: {skill_label}, " + (f"you rated it {rating}/5" if rating else "not rated, left out"),
         )
         for skill_id, (skill_label, rating, points) in ratings.items()
     ]
@@ -843,7 +921,7 @@ SHARED_RATED = {
 }
 PERSON = {
     "education": {"level": "bachelor", "field": "nursing"},
-    "licenses": {"rn": True},
+    "licenses": ["rn"],
     "experience": {"rn": 1.5},
     "preferences": {"care_style": "indirect", "work_setting": "client-homes"},
     "skills": {
@@ -878,13 +956,12 @@ def test_case_manager_reasons_and_fit() -> None:
             },
         ),
         *skill_reasons(SHARED, 2, SHARED_RATED),
-        Reason("bsn", 10, 10, "A bachelor's degree in nursing (many employers prefer a BSN): yes"),
-        # 18 of the 24 months that give full points: 7.5 of 10, rounded down.
-        Reason("rn-years", 7, 10, "Years as an RN (an employer preference, not a rule): 1.5 years, full points from 2"),
     ]
-    # 20 + 0 + 15 + 4 + 10 + 7 = 56 of 20 + 15 + 25 + 8 + 10 + 10 = 88: 63.6 -> 64.
-    assert case.fit == 64
-    assert (case.eligible, case.gaps) == (True, ())
+    # 20 + 0 + 15 + 4 = 39 of 20 + 15 + 25 + 8 = 68: 57.4 -> 57. The BSN and the RN years are
+    # readiness (the nursing route's employer preferences), never fit.
+    assert case.fit == 57
+    assert (case.entry.met, case.entry.route, case.entry.gaps) == (True, "nursing", ())
+    assert [(p.id, p.met) for p in case.entry.preferences] == [("bsn", True), ("rn-years", True)]
 
 
 def test_care_manager_reasons_and_fit() -> None:
@@ -911,34 +988,36 @@ def test_care_manager_reasons_and_fit() -> None:
         ),
         *skill_reasons(SHARED, 2, SHARED_RATED),
     ]
-    # 15 + 4 = 19 of 20 + 15 + 25 + 8 = 68: 27.9 -> 28.
-    assert care.fit == 28
+    # Unrated skills are left out: 15 + 4 = 19 of 20 + 15 + 8 = 43: 44.2 -> 44.
+    assert care.fit == 44
 
 
 def test_result_of_a_person() -> None:
     result = score({**PERSON, "id": "pat"})
-    assert (result.schema_version, result.id, result.as_of) == (1, "pat", TODAY)
+    assert (result.schema_version, result.id, result.as_of) == (2, "pat", TODAY)
     assert result.ranking == ("case-manager", "care-manager")
     assert [role.id for role in result.roles] == ["case-manager", "care-manager"]
-    assert [[c.id for c in role.certifications] for role in result.roles] == [["ccm", "cmgt-bc"], ["cmc"]]
+    assert [[c.id for c in role.credentials] for role in result.roles] == [["ccm", "cmgt-bc"], ["cmc"]]
     assert result.warnings == ()
     assert result.disclaimer == CATALOG.disclaimer
+    # Every source the result cites, numbered as in the catalog: the fit's, each chosen entry
+    # route's (with its preferences'), each credential's and its chosen route's.
+    numbers = CATALOG.source_numbers
+    cited = {"seed", "bls-rn", "ccmc-eligibility", "ccmc-blog", "mometrix-cmgt", "nursecom-cmgt",
+             "naccm-eligibility", "naccm-tiers"}  # fmt: skip
+    assert [(s.number, s.id) for s in result.sources] == sorted((numbers[ref], ref) for ref in cited)
 
 
-def test_no_preference_earns_half_the_points_rounded_down() -> None:
+def test_a_left_out_preference_neither_helps_nor_hurts() -> None:
     case = role_result(score({}), "case-manager")
     assert case.reasons[:2] == (
-        Reason("care-style", 10, 20, "Care style: no preference given, so half the points"),
-        Reason("work-setting", 7, 15, "Work setting: no preference given, so half the points"),  # 15 // 2
+        Reason("care-style", 0, 0, "Care style: no preference given, left out"),
+        Reason("work-setting", 0, 0, "Work setting: no preference given, left out"),
     )
-    assert [reason.points for reason in case.reasons[2:]] == [0] * 11  # nothing rated, no BSN, no RN years
-    assert case.reasons[-2:] == (
-        Reason("bsn", 0, 10, "A bachelor's degree in nursing (many employers prefer a BSN): no"),
-        Reason("rn-years", 0, 10, "Years as an RN (an employer preference, not a rule): 0 years, full points from 2"),
-    )
+    assert {(reason.points, reason.max_points) for reason in case.reasons} == {(0, 0)}
     result = score({})
-    # 17 of 88 = 19.3 -> 19; 17 of 68 = 25.
-    assert [(role.id, role.fit) for role in result.roles] == [("care-manager", 25), ("case-manager", 19)]
+    assert [(role.id, role.fit) for role in result.roles] == [("case-manager", None), ("care-manager", None)]
+    assert result.warnings == (NOTHING_GIVEN,)
 
 
 @pytest.mark.parametrize("rating", [1, 2, 3, 4, 5])
@@ -953,78 +1032,123 @@ def test_each_rating_of_a_skill(rating: int) -> None:
     assert reasons["shared-skill.empathy"].points == [0, 1, 1, 2, 2][rating - 1]
 
 
+@pytest.mark.parametrize(("years", "met"), [(0, False), (11 / 12, False), (1, True), (30, True)])
+def test_years_as_an_rn_are_a_preference_of_the_nursing_route(years: float, met: bool) -> None:
+    entry = role_result(score({"licenses": ["rn"], "experience": {"rn": years}}), "case-manager").entry
+    assert entry.route == "nursing"
+    rn_years = next(p for p in entry.preferences if p.id == "rn-years")
+    assert (rn_years.met, rn_years.confirmed) == (met, False)  # caremgr's 12-month marker, unconfirmed
+
+
 @pytest.mark.parametrize(
-    ("years", "points"),
+    ("education", "met"),
     [
-        (0, 0),
-        (1, 5),
-        # 1.4 years = 16.8 months: 10 x 16.8 / 24 = 7, computed as 6.999999999999999.
-        (1.4, 7),
-        (1.9, 9),  # 22.8 months: 9.5 -> 9, points are not rounded up
-        (2, 10),
-        (30, 10),  # full points from 24 months, and no more
+        ({"level": "master", "field": "nursing"}, True),
+        ({"level": "bachelor", "field": "social-work"}, False),
+        ({"level": "associate", "field": "nursing"}, False),
     ],
 )
-def test_years_as_an_rn(years: float, points: int) -> None:
-    reasons = role_result(score({"experience": {"rn": years}}), "case-manager").reasons
-    assert reasons[-1].points == points
+def test_bsn_needs_a_nursing_bachelor(education: dict[str, Any], met: bool) -> None:
+    entry = role_result(score({"licenses": ["rn"], "education": education}), "case-manager").entry
+    assert next(p.met for p in entry.preferences if p.id == "bsn") is met
 
 
-def test_bsn_needs_a_nursing_bachelor() -> None:
-    def bsn(education: dict[str, Any]) -> int:
-        return role_result(score({"education": education}), "case-manager").reasons[-2].points
+def test_a_route_s_preferences_are_never_held_against_another_route() -> None:
+    social = {"education": {"level": "bachelor", "field": "social-work"}, "experience": {"rn": 0}}
+    entry = role_result(score(social), "case-manager").entry
+    assert (entry.met, entry.route, entry.gaps) == (True, "social-work", ())
+    assert [(p.id, p.met) for p in entry.preferences] == [("msw", False), ("social-work-license", False)]
+    lcsw = role_result(score({**social, "education": {"level": "master", "field": "social-work"},
+                              "licenses": ["lcsw"]}), "case-manager").entry  # fmt: skip
+    assert [(p.id, p.met) for p in lcsw.preferences] == [("msw", True), ("social-work-license", True)]
 
-    assert bsn({"level": "master", "field": "nursing"}) == 10
-    assert bsn({"level": "bachelor", "field": "social-work"}) == 0
-    assert bsn({"level": "associate", "field": "nursing"}) == 0
+
+@pytest.mark.parametrize(
+    ("ratings", "fit"),
+    [
+        # Only the shared skills rated, nothing else given: x of 8 points for both roles.
+        ((1, 1, 1, 3), 12),  # 0 + 0 + 0 + 1 = 1 of 8 = 12.5, which Python's round() takes to 12
+        ((5, 5, 3, 1), 62),  # 2 + 2 + 1 + 0 = 5 of 8 = 62.5 -> 62
+        ((5, 5, 5, 3), 88),  # 2 + 2 + 2 + 1 = 7 of 8 = 87.5 -> 88
+    ],
+)
+def test_fit_rounds_half_to_even(ratings: tuple[int, ...], fit: int) -> None:
+    skills = dict(zip(("healthcare-law", "empathy", "organisation", "communication"), ratings, strict=True))
+    result = score({"skills": skills})
+    assert [role.fit for role in result.roles] == [fit, fit]
 
 
-def test_fit_rounds_half_to_even() -> None:
-    # Case manager: neither preference met, 2 + 5 + 4 = 11 of 88 = 12.5, which Python's round() takes to 12.
+def test_equal_fits_rank_by_readiness_then_the_catalog_order() -> None:
+    empathy = {"skills": {"empathy": 5}}  # 2 of 2 for both roles: 100 each
+    assert score(empathy).ranking == ("case-manager", "care-manager")  # nothing else: the catalog's order
+    # A bachelor's in any field meets the care manager's entry and not the case manager's.
+    unrelated = score({**empathy, "education": {"level": "bachelor", "field": "unrelated"}})
+    assert [(role.id, role.fit, role.entry.met) for role in unrelated.roles] == [
+        ("care-manager", 100, True),
+        ("case-manager", 100, False),
+    ]
+
+
+def test_a_higher_fit_ranks_first_whatever_the_readiness() -> None:
     document = {
-        "preferences": {"care_style": "direct", "work_setting": "client-homes"},
-        "skills": {"clinical": 2, "team-leadership": 5, "project-management": 4},
+        "education": {"level": "bachelor", "field": "unrelated"},  # meets the care manager's entry only
+        "preferences": {"care_style": "indirect"},
     }
-    result = score(document)
-    assert role_result(result, "case-manager").fit == 12
-    assert role_result(result, "care-manager").fit == 51  # 20 + 15 = 35 of 68 = 51.47 -> 51
-    assert result.ranking == ("care-manager", "case-manager")
-
-
-def test_equal_fits_rank_by_id() -> None:
-    # Case manager: 10 + 7 + 5 = 22 of 88 = 25; care manager: 10 + 7 = 17 of 68 = 25.
-    result = score({"skills": {"clinical": 5}})
-    assert [(role.id, role.fit) for role in result.roles] == [("care-manager", 25), ("case-manager", 25)]
-    assert result.ranking == ("care-manager", "case-manager")  # by id, not in the catalog's order
+    assert [(role.id, role.fit) for role in score(document).roles] == [("case-manager", 100), ("care-manager", 0)]
 
 
 def test_role_entry_gaps() -> None:
-    case = role_result(score({"education": {"level": "bachelor", "field": "social-work"}}), "case-manager")
-    assert (case.eligible, case.gaps) == (
-        False,
-        (
-            Gap("license", "needs a registered nurse (RN) license"),
-            Gap("education", "needs at least an associate degree in nursing (has a bachelor's degree in social work)"),
-        ),
-    )
+    # Every case manager route has one gap; the first is the nearest.
+    case = role_result(score({"education": {"level": "associate", "field": "social-work"}}), "case-manager")
+    assert (case.entry.met, case.entry.route, case.entry.gaps) == (
+        False, "nursing", (Gap("license", "needs a registered nurse (RN) license"),)
+    )  # fmt: skip
+    care = role_result(score({"education": {"level": "high-school"}}), "care-manager")
+    assert (care.entry.route, care.entry.gaps) == (
+        "related-degree",
+        (Gap("education", "needs at least an associate degree in nursing or a related field"
+                          " (has a high school diploma)"),),
+    )  # fmt: skip
     # "No field of study" is the catalog's own answer, never spelled out as a field.
-    assert role_result(score({}), "case-manager").gaps[1] == Gap(
-        "education", "needs at least an associate degree in nursing (has no formal education)"
+    assert role_result(score({}), "care-manager").entry.gaps == (
+        Gap("education", "needs at least an associate degree in nursing or a related field (has no formal education)"),
     )
+
+
+@pytest.mark.parametrize(
+    ("education", "care_route", "case_route"),
+    [
+        # An RN diploma is a nursing qualification whatever field is given.
+        ({"level": "rn-diploma"}, "rn-diploma", None),
+        ({"level": "rn-diploma", "field": "unrelated"}, "rn-diploma", None),
+        ({"level": "associate", "field": "gerontology"}, "related-degree", None),
+        ({"level": "bachelor", "field": "unrelated"}, "any-bachelor", None),
+        ({"level": "bachelor", "field": "social-work"}, "related-degree", "social-work"),
+        ({"level": "master", "field": "psychology"}, "related-degree", "health-human-services"),
+    ],
+)
+def test_entry_routes(education: dict[str, Any], care_route: str, case_route: str | None) -> None:
+    result = score({"education": education})
+    care, case = role_result(result, "care-manager").entry, role_result(result, "case-manager").entry
+    assert (care.met, care.route) == (True, care_route)
+    assert case.met is (case_route is not None)
+    if case_route:
+        assert case.route == case_route
 
 
 # --- catalogs the real one does not reach ---------------------------------------------------------
 
 
 def _add_hours_to_case_manager_entry(data: dict[str, Any]) -> None:
-    data["roles"][0]["entry"][0]["all_of"].append({"experience": {"of": "case_management", "hours": 2000}})
+    for route in data["roles"][0]["entry"]:  # every route: an RN meets two of them
+        route["all_of"].append({"experience": {"of": "case_management", "hours": 2000}})
 
 
 def test_entry_rules_use_the_strictest_full_time() -> None:
     # The credentials' full-time weeks are 40, 40 and 35 hours: entry rules count at 40.
     engine = compile_catalog(variant(_add_hours_to_case_manager_entry))
     case = role_result(score({**RN, "experience": {"case_management": 0.5}}, engine), "case-manager")
-    assert case.gaps == (
+    assert case.entry.gaps == (
         Gap("experience.case_management", "needs 960 more hours of full-time case management (has 1,040 of 2,000)",
             needed=2000.0, have=1040.0, unit="hours"),
     )  # fmt: skip
@@ -1037,29 +1161,32 @@ def test_entry_rules_without_credentials_assume_40_hours() -> None:
         for role in data["roles"]:
             role["credentials"] = []
         # Texts may state only their rules' numbers: without credentials these have none to state.
-        data["roles"][1]["experience"]["text"] = "No experience is needed to start."
+        data["roles"][1]["experience"]["text"] = "Employers expect experience."
         for correction in data["corrections"]:
             if correction["id"] in {"five-years-internship", "certification-mix"}:
                 correction["correct"] = "The certifying bodies' rules differ from the article's."
 
     engine = compile_catalog(variant(no_credentials))
     case = role_result(score({**RN, "experience": {"case_management": 0.5}}, engine), "case-manager")
-    assert case.gaps[0].have == 1040.0  # 6 months x 40 h x 52/12
-    assert case.certifications == ()
+    assert case.entry.gaps[0].have == 1040.0  # 6 months x 40 h x 52/12
+    assert case.credentials == ()
 
 
-def test_a_role_whose_terms_can_give_no_points_fits_0() -> None:
+def test_a_role_whose_terms_can_give_no_points_has_no_fit_and_ranks_last() -> None:
     def no_shared_skills(data: dict[str, Any]) -> None:
         data["shared_skills"] = None
         care = data["roles"][1]
         care["fit"] = [term for term in care["fit"] if term.get("skills") == "shared"]
 
-    result = score({"skills": {"empathy": 5}}, compile_catalog(variant(no_shared_skills)))
+    document = {"skills": {"clinical": 5}, "education": {"level": "bachelor", "field": "unrelated"}}
+    result = score(document, compile_catalog(variant(no_shared_skills)))
     care, case = role_result(result, "care-manager"), role_result(result, "case-manager")
-    assert (care.fit, care.reasons) == (0, ())
-    # The case manager's shared-skill term gives nothing either: 17 of 80 = 21.25 -> 21.
-    assert case.fit == 21
-    assert len(case.reasons) == 9
+    assert (care.fit, care.reasons) == (None, ())
+    # The case manager's shared-skill term gives nothing either: clinical 5 of 5 is all it has.
+    assert case.fit == 100
+    assert len(case.reasons) == 7
+    # A role with no fit ranks after one with a fit, though its entry is met and the other's is not.
+    assert result.ranking == ("case-manager", "care-manager")
 
 
 # --- results.py ------------------------------------------------------------------------------------
@@ -1069,7 +1196,7 @@ def test_results_are_slotted() -> None:
     # Built a dozen times per person: slots keep them small, and a misspelt field is an error.
     result = score(PERSON)
     case = result.roles[0]
-    for value in (result, case, case.reasons[0], case.certifications[0], Gap("license", "needs a license")):
+    for value in (result, case, case.reasons[0], case.credentials[0], Gap("license", "needs a license")):
         assert not hasattr(value, "__dict__")
         with pytest.raises(AttributeError):
             value.unknown = 1  # type: ignore[union-attr]
@@ -1086,7 +1213,7 @@ def test_results_are_slotted() -> None:
             "cmgt-bc",
             {
                 **RN,
-                "experience": {"rn": 2, "case_management": 0.9615365},  # 1,999.99592 hours
+                "experience": {"rn": 2, "nursing_case_management": 0.9615365},  # 1,999.99592 hours
                 "ce_hours": {CE: 30},
                 "employment": CASE_MANAGEMENT_JOB,
             },
@@ -1125,11 +1252,6 @@ def test_one_hour_short_is_one_hour(condition: dict[str, Any], given: dict[str, 
     assert gap.message == message
 
 
-def test_one_year_as_an_rn_is_one_year() -> None:
-    reasons = role_result(score({"experience": {"rn": 1}}), "case-manager").reasons
-    assert reasons[-1].message == "Years as an RN (an employer preference, not a rule): 1 year, full points from 2"
-
-
 def test_a_window_inside_any_of_is_noted() -> None:
     cmc = CATALOG.credential("cmc")
     nested = Route.model_validate({
@@ -1162,3 +1284,41 @@ def test_an_any_of_is_dated_by_its_soonest_option() -> None:
         {"id": "shorter", "label": "two years", "all_of": [CASE_MANAGEMENT_24]},
     ]})  # fmt: skip
     assert chosen(FULL_TIME_CASE_MANAGER, either) == ("either", 1, date(2027, 5, 29))
+
+
+DIRECT_BEYOND_24 = {
+    "experience": {
+        "of": "direct_client_care", "months": 12, "within_years": 10,
+        "also_counts": {"of": "supervised_care_management", "beyond_months": 24}, "reading": "A reading.",
+    }
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("care_years", "direct_years", "job", "counted", "months"),
+    [
+        # 18 months of care management: 6 more before any counts, then 12 more: 18 months.
+        (1.5, 0, CARE_MANAGEMENT_JOB, 0.0, 18.0),
+        # 30 months: 6 beyond the 24 already count; 6 more to go.
+        (2.5, 0, CARE_MANAGEMENT_JOB, 6.0, 6.0),
+        (2.5, 0.25, CARE_MANAGEMENT_JOB, 9.0, 3.0),
+        # Half time (17.5 of 35 hours): 6 + 12 months of care management take twice as long.
+        (1.5, 0, {**CARE_MANAGEMENT_JOB, "hours_per_week": 17.5}, 0.0, 36.0),
+        # A nursing job adds direct contact itself, from the first month.
+        (1.5, 0, {"current": "nursing", "hours_per_week": 35}, 0.0, 12.0),
+        # Past the 10-year window nothing more counts: 15 years are 120 months, 96 beyond 24.
+        (15, 0, {"current": "none"}, 96.0, None),
+    ],
+)
+def test_care_management_beyond_the_tier_counts_as_direct_contact(
+    care_years: float, direct_years: float, job: dict[str, Any], counted: float, months: float | None
+) -> None:
+    direct = rule(DIRECT_BEYOND_24, 35.0)
+    person = answers(
+        experience={"supervised_care_management": care_years, "direct_client_care": direct_years}, employment=job
+    )
+    assert direct.counted(person) == pytest.approx(counted)  # type: ignore[attr-defined]
+    if counted >= 12:
+        assert direct.met(person)
+    else:
+        assert direct.months_to_close(person) == pytest.approx(months)

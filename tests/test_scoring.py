@@ -23,13 +23,13 @@ def score(document: dict[str, Any], catalog: Catalog = CATALOG) -> Result:
 
 
 def credential(result: Result, credential_id: str) -> Any:
-    return next(c for role in result.roles for c in role.certifications if c.id == credential_id)
+    return next(c for role in result.roles for c in role.credentials if c.id == credential_id)
 
 
 RN_CASE_MANAGER = {
     "education": {"level": "associate", "field": "nursing"},
-    "licenses": {"rn": True},
-    "employment": {"current": "case-management", "hours_per_week": 40},
+    "licenses": ["rn"],
+    "employment": {"current": "rn-case-management", "hours_per_week": 40},
 }
 
 
@@ -101,21 +101,25 @@ def test_cmc_unrelated_bachelor_needs_three_plus_two_years() -> None:
 def test_cmgt_bc_counts_case_management_hours() -> None:
     document = {
         **RN_CASE_MANAGER,
-        "experience": {"rn": 2, "case_management": 0.9},
+        "experience": {"rn": 2, "case_management": 0.9, "nursing_case_management": 0.9},
         "ce_hours": {"case_management_last_3_years": 30},
     }
     cmgt = credential(score(document), "cmgt-bc")
     assert [g.message for g in cmgt.gaps] == [
-        "needs 128 more hours of full-time case management within the last 3 years (has 1,872 of 2,000)"
+        "needs 128 more hours of nursing case management (case management as an RN) within the last 3 years"
+        " (has 1,872 of 2,000)"
     ]
     assert cmgt.eligible_on == date(2026, 12, 21)  # 128 hours at 40 a week
 
 
 def test_omitted_answers_assume_nothing() -> None:
     result = score({})
-    assert not any(role.eligible for role in result.roles)
-    assert not any(c.eligible for role in result.roles for c in role.certifications)
-    assert "No skills were rated, so every skill counts as 0." in result.warnings
+    assert not any(role.entry.met for role in result.roles)
+    assert not any(c.eligible for role in result.roles for c in role.credentials)
+    assert [role.fit for role in result.roles] == [None, None]
+    assert (
+        "No preferences or skills were given, so no role has a fit: they are ordered by readiness." in result.warnings
+    )
 
 
 def test_warnings_for_contradictions_and_flat_ratings() -> None:
@@ -125,14 +129,11 @@ def test_warnings_for_contradictions_and_flat_ratings() -> None:
     assert any(w.startswith("Every skill is rated 3") for w in result.warnings)
 
 
-def test_entry_gap_for_case_manager_without_rn() -> None:
+def test_a_social_worker_enters_case_management_without_an_rn_license() -> None:
     result = score({"education": {"level": "bachelor", "field": "social-work"}})
     case = next(role for role in result.roles if role.id == "case-manager")
-    assert not case.eligible
-    assert [g.message for g in case.gaps] == [
-        "needs a registered nurse (RN) license",
-        "needs at least an associate degree in nursing (has a bachelor's degree in social work)",
-    ]
+    assert (case.entry.met, case.entry.route, case.entry.gaps) == (True, "social-work", ())
+    assert "RN" not in case.summary
 
 
 # --- properties ------------------------------------------------------------------------
@@ -140,17 +141,22 @@ def test_entry_gap_for_case_manager_without_rn() -> None:
 years = st.floats(min_value=0, max_value=60, allow_nan=False, allow_infinity=False)
 answers_strategy = st.fixed_dictionaries({
     "education": st.fixed_dictionaries({
-        "level": st.sampled_from(["none", "high-school", "associate", "bachelor", "master", "doctorate"]),
+        "level": st.sampled_from([level.id for level in CATALOG.education_levels]),
         "field": st.sampled_from([f.id for f in CATALOG.fields]),
         "field_experience": st.booleans(),
     }),
-    "licenses": st.fixed_dictionaries({"rn": st.booleans(), "other": st.booleans()}),
+    "licenses": st.one_of(
+        st.lists(st.sampled_from([item.id for item in CATALOG.licenses]), unique=True),
+        st.fixed_dictionaries({"rn": st.booleans(), "other": st.booleans()}),  # the version-1 form
+    ),
     # Some experience left out: omitted answers count as zero and must behave as given zeros.
     "experience": st.fixed_dictionaries({}, optional={kind.id: years for kind in CATALOG.experience_kinds}),
     "ce_hours": st.fixed_dictionaries({"case_management_last_3_years": st.floats(0, 2000)}),
     "employment": st.fixed_dictionaries({
         "current": st.sampled_from([e.id for e in CATALOG.employment_kinds]),
         "hours_per_week": st.floats(0, 100),
+        "supervised_by_ccm": st.booleans(),
+        "supervises_case_managers": st.booleans(),
     }),
     "preferences": st.fixed_dictionaries({
         "work_setting": st.sampled_from(["facility", "client-homes", "no-preference"]),
@@ -166,15 +172,22 @@ def test_fit_is_its_points_and_eligibility_is_no_gaps(document: dict[str, Any]) 
     result = score(document)
     fits = [role.fit for role in result.roles]
     assert list(result.ranking) == [role.id for role in result.roles]
-    assert fits == sorted(fits, reverse=True)
+    # By fit, the roles with no fit last.
+    assert [f is None for f in fits] == sorted(f is None for f in fits)
+    given = [f for f in fits if f is not None]
+    assert given == sorted(given, reverse=True)
     for role in result.roles:
         earned = sum(r.points for r in role.reasons)
         possible = sum(r.max_points for r in role.reasons)
-        assert 0 <= role.fit <= 100
-        assert role.fit == round(100 * earned / possible)
-        assert role.eligible == (not role.gaps)
-        for cert in role.certifications:
+        assert role.fit == (round(100 * earned / possible) if possible else None)
+        assert role.fit is None or 0 <= role.fit <= 100
+        assert role.entry.met == (not role.entry.gaps)
+        assert role.summary.startswith(f"fits {role.fit}/100" if role.fit is not None else "no fit")
+        for cert in role.credentials:
             assert cert.eligible == (not cert.gaps)
+            assert (cert.progress == 100) == cert.eligible
+            assert 0 <= cert.progress <= 100
+            assert (cert.assumes is not None) == (not cert.eligible and cert.eligible_on is not None)
             assert (
                 (cert.eligible_on == TODAY) if cert.eligible else (cert.eligible_on is None or cert.eligible_on > TODAY)
             )
@@ -185,7 +198,7 @@ def test_fit_is_its_points_and_eligibility_is_no_gaps(document: dict[str, Any]) 
 @given(answers_strategy, st.dates())
 def test_any_day_scores_and_dates_never_run_backwards(document: dict[str, Any], today: date) -> None:
     result = score_answers(Answers.model_validate(document), CATALOG, today)
-    for cert in (c for role in result.roles for c in role.certifications):
+    for cert in (c for role in result.roles for c in role.credentials):
         assert cert.eligible_on is None or cert.eligible_on >= today
 
 
@@ -204,12 +217,14 @@ def test_more_experience_never_hurts(document: dict[str, Any], kind: str, extra:
     more = {**document, "experience": {**experience, kind: min(60, experience.get(kind, 0) + extra)}}
     after = score(more)
     for old, new in zip(sorted(before.roles, key=lambda r: r.id), sorted(after.roles, key=lambda r: r.id), strict=True):
-        assert new.fit >= old.fit
-        assert new.eligible or not old.eligible
-        for old_cert, new_cert in zip(old.certifications, new.certifications, strict=True):
+        assert new.fit == old.fit  # experience is readiness, never fit
+        assert new.entry.met or not old.entry.met
+        for old_cert, new_cert in zip(old.credentials, new.credentials, strict=True):
             assert new_cert.eligible or not old_cert.eligible
             if old_cert.eligible_on and new_cert.eligible_on:
                 assert new_cert.eligible_on <= old_cert.eligible_on
+            if old_cert.route == new_cert.route:
+                assert new_cert.progress >= old_cert.progress
 
 
 @settings(max_examples=50, deadline=None)
@@ -246,17 +261,18 @@ def test_cmc_master_tier_needs_two_years_only() -> None:
     assert (cmc.eligible, cmc.route, cmc.eligible_on) == (True, "master", TODAY)
 
 
-def test_cmc_rn_diploma_counts_through_the_rn_license() -> None:
+def test_cmc_rn_diploma_is_an_education_level() -> None:
     document = {
         **CARE_MANAGER_NOW,
-        "education": {"level": "high-school"},
-        "licenses": {"rn": True},
+        "education": {"level": "rn-diploma"},
+        "licenses": ["rn"],
         "experience": {"supervised_care_management": 3, "direct_client_care": 2},
     }
     assert credential(score(document), "cmc").route == "associate-diploma-or-unrelated"
     assert credential(score(document), "cmc").eligible
-    without_license = {**document, "licenses": {"rn": False}}
-    cmc = credential(score(without_license), "cmc")
+    # An RN license alone says nothing of the diploma: a high-school education has no tier.
+    high_school = {**document, "education": {"level": "high-school"}}
+    cmc = credential(score(high_school), "cmc")
     assert not cmc.eligible
     assert (cmc.route, [g.kind for g in cmc.gaps]) == ("master", ["education"])
     assert cmc.eligible_on is None  # time alone will not bring a degree
@@ -266,7 +282,7 @@ def test_look_back_window_caps_old_experience() -> None:
     # 12 years of case management count as only the 3 years inside ANCC's window.
     document = {
         **RN_CASE_MANAGER,
-        "experience": {"rn": 12, "case_management": 12},
+        "experience": {"rn": 12, "case_management": 12, "nursing_case_management": 12},
         "ce_hours": {"case_management_last_3_years": 10},
     }
     cmgt = credential(score(document), "cmgt-bc")
@@ -292,3 +308,63 @@ def test_capped_experience_still_meets_a_smaller_need() -> None:
     assert [g.message for g in cmc.gaps] == [
         "needs 24 more months of paid, full-time, supervised care management within the last 10 years (has 12 of 36)"
     ]
+
+
+# --- fit and readiness kept apart (issue 10) ------------------------------------------------
+
+preferences_strategy = st.fixed_dictionaries({
+    "work_setting": st.sampled_from(["facility", "client-homes", "no-preference"]),
+    "care_style": st.sampled_from(["indirect", "direct", "no-preference"]),
+})  # fmt: skip
+ratings_strategy = st.dictionaries(st.sampled_from([s.id for s in CATALOG.skills]), st.integers(1, 5))
+
+
+def _totals(result: Result) -> dict[str, tuple[int, int]]:
+    return {
+        role.id: (sum(r.points for r in role.reasons), sum(r.max_points for r in role.reasons)) for role in result.roles
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers_strategy, st.data())
+def test_a_skipped_skill_adds_nothing_to_points_or_maximum(document: dict[str, Any], data: st.DataObject) -> None:
+    rated = sorted(document["skills"])
+    if not rated:
+        return
+    skipped = data.draw(st.sampled_from(rated))
+    before = score(document)
+    after = score({**document, "skills": {k: v for k, v in document["skills"].items() if k != skipped}})
+    for role in before.roles:
+        own = [r for r in role.reasons if r.id.endswith(f".{skipped}")]
+        points, most = _totals(before)[role.id]
+        # Exactly the skill's own reason goes: nothing else moves, and the skill is left out entirely.
+        assert _totals(after)[role.id] == (points - sum(r.points for r in own), most - sum(r.max_points for r in own))
+        left_out = [r for r in next(x for x in after.roles if x.id == role.id).reasons if r.id.endswith(f".{skipped}")]
+        assert all((r.points, r.max_points) == (0, 0) for r in left_out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers_strategy, st.sampled_from(["work_setting", "care_style"]))
+def test_no_preference_adds_nothing_to_points_or_maximum(document: dict[str, Any], preference: str) -> None:
+    after = score({**document, "preferences": {**document["preferences"], preference: "no-preference"}})
+    before = score(document)
+    term = preference.replace("_", "-")
+    for role in before.roles:
+        (reason,) = [r for r in role.reasons if r.id == term]
+        points, most = _totals(before)[role.id]
+        assert _totals(after)[role.id] == (points - reason.points, most - reason.max_points)
+
+
+@settings(max_examples=200, deadline=None)
+@given(preferences_strategy, ratings_strategy)
+def test_a_social_worker_and_a_nurse_with_the_same_wants_fit_the_same(
+    preferences: dict[str, str], skills: dict[str, int]
+) -> None:
+    wants = {"preferences": preferences, "skills": skills}
+    social_worker = score({**wants, "education": {"level": "master", "field": "social-work"}, "licenses": ["lcsw"]})
+    nurse = score({**wants, "education": {"level": "bachelor", "field": "nursing"}, "licenses": ["rn"],
+                   "experience": {"rn": 5}})  # fmt: skip
+    entries = {role.id: role.entry.route for role in social_worker.roles}
+    assert entries["case-manager"] == "social-work"
+    assert {role.id: role.entry.route for role in nurse.roles}["case-manager"] == "nursing"
+    assert {r.id: r.fit for r in social_worker.roles} == {r.id: r.fit for r in nurse.roles}

@@ -8,13 +8,21 @@ stays in Python is the shape of an answers document and the bounds of a plausibl
 
 # No `from __future__ import annotations`: pydantic reads these annotations at class creation.
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    create_model,
+    model_validator,
+)
 
 from caremgr_cli.catalog.models import Catalog
 
-# The preference value that states none: an omitted preference, worth half its points (engine/fit.py).
+# The preference value that states none: it leaves its term out of the fit (engine/fit.py).
 NO_PREFERENCE = "no-preference"
 
 Years = Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)]
@@ -34,13 +42,45 @@ class Answers(BaseModel):
 
     id: Annotated[str, Field(max_length=200)] | None = None
     education: Any = None
-    licenses: Any = None
+    licenses: tuple[str, ...] = ()
     certifications: tuple[str, ...] = ()
     experience: Any = None
     ce_hours: Any = None
     employment: Any = None
     preferences: Any = None
     skills: dict[SkillId, Rating] = Field(default_factory=dict)
+
+    # What reading the document had to assume (an answers version-1 form): said with the result.
+    _notes: tuple[str, ...] = PrivateAttr(default=())
+    # Version-1 license keys that a license replaces: {key: (license id, what to tell the person)}.
+    formerly_licenses: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._notes
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_version_1(cls, data: Any, handler: ModelWrapValidatorHandler["Answers"]) -> "Answers":
+        """Reads the version-1 licenses form, {rn: true, other: true}: each true key is the
+        license of that id, or the one that names it `formerly` (saying how it was read)."""
+        held = data.get("licenses") if isinstance(data, dict) else None
+        if not isinstance(held, dict):
+            return handler(data)
+        notes: list[str] = []
+        listed: list[Any] = []
+        for key, value in held.items():
+            if not isinstance(value, bool):
+                raise ValueError(f"licenses.{key}: give true or false, or list your licenses instead")
+            if value and key in cls.formerly_licenses:
+                license_id, note = cls.formerly_licenses[key]
+                listed.append(license_id)
+                notes.append(note)
+            elif value:
+                listed.append(key)  # an unknown key is refused below, as any unknown license id is
+        answers = handler({**data, "licenses": listed})
+        answers._notes = tuple(notes)
+        return answers
 
 
 def answers_model(catalog: Catalog) -> type[Answers]:
@@ -51,7 +91,6 @@ def answers_model(catalog: Catalog) -> type[Answers]:
             "field": _choice(catalog, "education.field"),
             "field_experience": (bool, False),
         }),
-        "licenses": _section("LicenseAnswers", {item.id: (bool, False) for item in catalog.licenses}),
         "experience": _section(
             "ExperienceAnswers", {kind.id: (Years, 0.0) for kind in catalog.experience_kinds},
             "Full-time-equivalent years of each kind of experience; the catalog's experience kinds.",
@@ -60,23 +99,35 @@ def answers_model(catalog: Catalog) -> type[Answers]:
         "employment": _section("EmploymentAnswers", {
             "current": _choice(catalog, "employment.current"),
             "hours_per_week": (HoursPerWeek, 0.0),
+            **{detail.id: (bool, False) for detail in catalog.employment_details},
         }),
         "preferences": _section("PreferenceAnswers", {
             item.id: _preference(tuple(value.id for value in item.values)) for item in catalog.preferences
         }),
     }  # fmt: skip
-    certifications = [item.id for item in catalog.certifications]
-    certification_type: Any = (
-        tuple[_one_of(tuple(certifications)), ...]  # type: ignore[misc]
-        if certifications
-        else Annotated[tuple[str, ...], Field(max_length=0)]
-    )
     fields_of_answers: dict[str, Any] = {
         name: (model, Field(default_factory=model.model_construct)) for name, model in sections.items()
     }
-    fields_of_answers["certifications"] = (certification_type, ())
-    model: type[Answers] = create_model("Answers", __base__=Answers, __doc__=Answers.__doc__, **fields_of_answers)
+    fields_of_answers["certifications"] = (_ids_of(catalog.certifications), ())
+    fields_of_answers["licenses"] = (_ids_of(catalog.licenses), ())
+    model: type[Answers] = create_model(
+        "Answers",
+        __base__=Answers,
+        __doc__=Answers.__doc__,
+        **fields_of_answers,
+    )
+    model.formerly_licenses = {
+        item.formerly: (item.id, item.formerly_note or f"'{item.formerly}' is read as '{item.id}'.")
+        for item in catalog.licenses
+        if item.formerly
+    }
     return model
+
+
+def _ids_of(table: tuple[Any, ...]) -> Any:
+    """A list of ids of a catalog table (as a tuple, so answers never change)."""
+    ids = tuple(item.id for item in table)
+    return tuple[_one_of(ids), ...] if ids else Annotated[tuple[str, ...], Field(max_length=0)]  # type: ignore[misc]
 
 
 # The answers that choose one id of a catalog table.

@@ -96,8 +96,11 @@ def applies(step: Step, document: dict[str, Any]) -> bool:
     if rule is None:
         return True
     value = get_value(document, tuple(rule.answer.split(".")))
-    shown = "false" if value is None or value is False else ("true" if value is True else _text(value))
-    return shown not in rule.not_in
+    items = value if isinstance(value, list) else [value]
+    shown = {"false" if item is None or item is False else ("true" if item is True else _text(item)) for item in items}
+    if rule.one_of is not None:
+        return not shown.isdisjoint(rule.one_of)
+    return not shown <= set(rule.not_in or ())
 
 
 def parse(catalog: Catalog, step: Step, raw: str) -> Any:

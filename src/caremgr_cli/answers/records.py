@@ -174,7 +174,7 @@ _SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 # Answers fields that hold a list: a CSV cell gives them as values separated by ';'.
-_LIST_FIELDS = {"certifications"}
+_LIST_FIELDS = {"certifications", "licenses"}
 
 
 def _csv_records(handle: IO[bytes], source: str) -> Iterator[Record]:

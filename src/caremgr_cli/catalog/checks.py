@@ -21,6 +21,7 @@ Problems = list[tuple[Loc, str]]
 def find_problems(catalog: Catalog) -> Problems:
     """Every problem of a validated catalog, each with its location in the file."""
     problems = _reference_problems(catalog) + _name_clashes(catalog) + _preference_problems(catalog)
+    problems += _unshown_corrections(catalog)
     problems += _number_problems(catalog) + _impossible_windows(catalog)
     if problems:  # the answers model is made from these tables: only check it against sound ones
         return problems
@@ -50,6 +51,16 @@ def _reference_problems(catalog: Catalog) -> Problems:
         if source_id not in cited
     ]
     return problems
+
+
+def _unshown_corrections(catalog: Catalog) -> Problems:
+    """Every correction of the seed is shown under a role (show, compare): none may be lost."""
+    shown = {ref for role in catalog.roles for ref in role.corrections}
+    return [
+        (("corrections", index, "id"), f"correction '{correction.id}' is not listed under any role's corrections")
+        for index, correction in enumerate(catalog.corrections)
+        if correction.id not in shown
+    ]
 
 
 def _name_clashes(catalog: Catalog) -> Problems:
@@ -130,12 +141,18 @@ def _warning_problems(catalog: Catalog, model: type[BaseModel]) -> Problems:
     for index, warning in enumerate(catalog.warnings):
         for t_index, test in enumerate(warning.all_of):
             where: Loc = ("warnings", index, "all_of", t_index)
-            checks = [("answer", test.answer, _sample_of(test.answer, model))]
+            sample = _sample_of(test.answer, model)
+            checks = [("answer", test.answer, sample)]
             if test.above_answer is not None:
                 checks.append(("above_answer", test.above_answer, _sample_of(test.above_answer, model)))
             if test.equals is not None:
                 checks.append(("equals", test.answer, test.equals))
-            checks += [("one_of", test.answer, value) for value in test.one_of or ()]
+            # A list answer is tested item by item: each value must be a possible item.
+            listed = [
+                [value] if isinstance(sample, tuple) else value
+                for value in (*(test.one_of or ()), *(test.not_one_of or ()))
+            ]
+            checks += [("one_of" if test.one_of else "not_one_of", test.answer, value) for value in listed]
             for key, path, value in checks:
                 message = _refusal(model, path, value)
                 if message:
@@ -148,6 +165,8 @@ def _sample_of(path: str, model: type[BaseModel]) -> Any:
     """The default of an answers field, or a value that names the path as unknown."""
     section, _, name = path.partition(".")
     section_field = model.model_fields.get(section)
+    if section_field is not None and not name:
+        return section_field.default
     if section_field is None or section_field.default_factory is None:
         return object()
     default = section_field.default_factory()  # type: ignore[call-arg]
@@ -243,18 +262,14 @@ def _citers(
     catalog: Catalog, by_role: dict[str, set[float]], by_credential: dict[str, set[float]]
 ) -> Iterator[tuple[tuple[str, ...], set[float]]]:
     for role in catalog.roles:
-        yield (*role.corrections, *role.experience.corrections), by_role[role.id]
+        yield role.corrections, by_role[role.id]
     for credential in catalog.credentials:
         yield credential.corrections, by_credential[credential.id]
 
 
 def _role_texts(here: Loc, role: Role) -> Iterator[tuple[Loc, str]]:
     yield (*here, "experience", "text"), role.experience.text
-    yield (*here, "education", "minimum", "text"), role.education.minimum.text
-    if role.education.preferred is not None:
-        yield (*here, "education", "preferred", "text"), role.education.preferred.text
-    if role.education.note is not None:
-        yield (*here, "education", "note"), role.education.note
+    yield (*here, "license", "text"), role.license.text
 
 
 def _route_texts(here: Loc, routes: tuple[Route, ...]) -> Iterator[tuple[Loc, str, set[float]]]:
@@ -262,6 +277,12 @@ def _route_texts(here: Loc, routes: tuple[Route, ...]) -> Iterator[tuple[Loc, st
     for index, route in enumerate(routes):
         yield (*here, key, index, "label"), route.label, _numbers_of([route])
         yield from _option_texts((*here, key, index), route.all_of)
+        for p_index, preference in enumerate(getattr(route, "preferences", ())):
+            where: Loc = (*here, key, index, "preferences", p_index)
+            yield (*where, "label"), preference.label, _numbers_of([preference])
+            if preference.note is not None:
+                yield (*where, "note"), preference.note, _numbers_of([preference])
+            yield from _option_texts(where, preference.all_of)
 
 
 def _option_texts(here: Loc, conditions: tuple[Condition, ...]) -> Iterator[tuple[Loc, str, set[float]]]:

@@ -63,7 +63,8 @@ class Labelled(Strict):
 
 
 class EducationLevel(Labelled):
-    pass
+    # A level that is always in one field (a hospital nursing diploma): no field is asked.
+    field: Annotated[Id, RefTo("fields", "field")] | None = None
 
 
 class StudyField(Labelled):
@@ -76,7 +77,15 @@ class FieldGroup(Labelled):
 
 
 class License(Labelled):
-    pass
+    abbreviation: Text | None = None
+    # Lets its holder assess clients independently: what CCMC asks of a license.
+    independent_assessment: bool
+    confirmed: bool = True
+    # The key of the answers' version-1 form ({rn: true, other: true}) this license replaces,
+    # and what to tell a person who still uses it.
+    formerly: Id | None = None
+    formerly_note: Text | None = None
+    sources: SourceIds
 
 
 class Certification(Labelled):
@@ -89,6 +98,15 @@ class ExperienceKind(Labelled):
 
 class EmploymentKind(Labelled):
     accrues: ExperienceKindIds = ()
+
+
+class EmploymentDetail(Labelled):
+    """A yes-or-no fact about a current job of the kinds `jobs`; when true, the job also adds
+    to the experience kinds `accrues`."""
+
+    jobs: EmploymentKindIds
+    accrues: Annotated[ExperienceKindIds, NonEmpty]
+    sources: SourceIds
 
 
 class CeKind(Labelled):
@@ -122,7 +140,16 @@ class Skill(Labelled):
 
 
 class LicenseCondition(Strict):
-    any_of: Annotated[LicenseIds, NonEmpty]
+    """One of these licenses, or any license that allows independent client assessment."""
+
+    any_of: Annotated[LicenseIds, NonEmpty] | None = None
+    independent_assessment: Literal[True] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "LicenseCondition":
+        if (self.any_of is None) == (self.independent_assessment is None):
+            raise ValueError("give exactly one of 'any_of' or 'independent_assessment: true'")
+        return self
 
 
 class EducationCondition(Strict):
@@ -135,16 +162,28 @@ class CertificationCondition(Strict):
     any_of: CertificationIds
 
 
+class AlsoCounts(Strict):
+    """Another experience kind that counts too, past the months another rule asks of it."""
+
+    of: ExperienceKindId
+    beyond_months: Annotated[int, Field(ge=0, le=600)]
+
+
 class ExperienceCondition(Strict):
     of: ExperienceKindId
     months: Annotated[int, Field(ge=1, le=600)] | None = None
     hours: Annotated[int, Field(ge=1, le=100_000)] | None = None
     within_years: Annotated[int, Field(ge=1, le=50)] | None = None
+    also_counts: AlsoCounts | None = None
+    # How caremgr reads a body's rule where its words leave room (shown with the result).
+    reading: Text | None = None
 
     @model_validator(mode="after")
     def _one_amount(self) -> "ExperienceCondition":
         if (self.months is None) == (self.hours is None):
             raise ValueError("give exactly one of 'months' or 'hours'")
+        if self.also_counts is not None and (self.reading is None or self.months is None):
+            raise ValueError("'also_counts' needs 'months' and a 'reading' that says how caremgr reads the rule")
         return self
 
 
@@ -215,6 +254,19 @@ class Route(Option):
     note: Text | None = None
 
 
+class EmployerPreference(Option):
+    """What employers prefer of people on one entry route: shown met or not, never a gap."""
+
+    sources: SourceIds
+    confirmed: bool = True
+    note: Text | None = None
+
+
+class EntryRoute(Route):
+    name: Text  # short, for sentences: "the social-work route"
+    preferences: tuple[EmployerPreference, ...] = ()
+
+
 # --- the questionnaire and the fit terms -------------------------------------------------
 
 
@@ -224,8 +276,18 @@ class Choice(Strict):
 
 
 class AskIf(Strict):
-    answer: Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$")]
-    not_in: Annotated[tuple[str, ...], Field(min_length=1)]
+    """Ask only when an earlier answer is (`one_of`) or is not (`not_in`) one of these values;
+    for a list answer, when any of its items is."""
+
+    answer: Annotated[str, Field(pattern=r"^[a-z_]+(?:\.[a-z_]+)?$")]
+    one_of: Annotated[tuple[str, ...], Field(min_length=1)] | None = None
+    not_in: Annotated[tuple[str, ...], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> "AskIf":
+        if (self.one_of is None) == (self.not_in is None):
+            raise ValueError("give exactly one of 'one_of' or 'not_in'")
+        return self
 
 
 class Question(Strict):
@@ -237,7 +299,8 @@ class Question(Strict):
     # A table of the catalog, or "preferences.<id>" for a preference's values.
     choices_from: (
         Annotated[
-            str, Field(pattern=r"^(education_levels|fields|employment_kinds|certifications|preferences\.[a-z_]+)$")
+            str,
+            Field(pattern=r"^(education_levels|fields|employment_kinds|licenses|certifications|preferences\.[a-z_]+)$"),
         ]
         | None
     ) = None
@@ -255,23 +318,17 @@ class Question(Strict):
         return self
 
 
-class FitExperience(Strict):
-    of: ExperienceKindId
-    full_at_months: Annotated[int, Field(ge=1, le=600)]
-
-
-FIT_KINDS = ("preference", "skills", "education", "experience")
+FIT_KINDS = ("preference", "skills")
 
 
 class FitTerm(Strict):
-    """One weighted term of a role's fit: a preference, skill ratings, or a preferred qualification."""
+    """One weighted term of a role's fit: a preference, or the ratings of the role's (or the
+    shared) skills. Qualifications are readiness, never fit."""
 
     id: Id
     points: Annotated[int, Field(ge=1, le=100)]
     preference: Literal["care_style", "work_setting"] | None = None
     skills: Literal["role", "shared"] | None = None
-    education: EducationCondition | None = None
-    experience: FitExperience | None = None
     label: Text
     sources: OptionalSources = ()
 
@@ -286,7 +343,7 @@ class FitTerm(Strict):
 class AnswerTest(Strict):
     """One test of one answer: exactly one of the comparisons."""
 
-    answer: Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z0-9_-]+$")]
+    answer: Annotated[str, Field(pattern=r"^[a-z_]+(?:\.[a-z0-9_-]+)?$")]
     equals: str | bool | float | None = None
     one_of: tuple[str, ...] | None = None
     not_one_of: tuple[str, ...] | None = None
@@ -343,26 +400,6 @@ class SharedSkills(Strict):
     sources: SourceIds
 
 
-class EducationRequirement(Fact):
-    level: LevelId
-    field_group: FieldGroupId
-
-
-class Education(Strict):
-    minimum: EducationRequirement
-    preferred: EducationRequirement | None = None
-    note: Text | None = None
-    note_sources: OptionalSources = ()
-
-
-class LicenseFact(Fact):
-    required: LicenseIds
-
-
-class ExperienceFact(Fact):
-    corrections: CorrectionIds = ()
-
-
 def _as_of_text(value: Any) -> Any:
     """YAML reads 2021-06-03 as a date and 2016 as a number; both mean an as-of date here."""
     if isinstance(value, date):
@@ -398,10 +435,9 @@ class Role(Strict):
     work_setting: WorkSetting
     duties: Annotated[tuple[Fact, ...], Field(min_length=1)]
     settings: SettingList
-    education: Education
-    license: LicenseFact
-    experience: ExperienceFact
-    entry: Annotated[tuple[Route, ...], Field(min_length=1)]
+    license: Fact
+    experience: Fact
+    entry: Annotated[tuple[EntryRoute, ...], Field(min_length=1)]
     credentials: CredentialIds = ()
     skills: SkillList
     pay: tuple[Pay, ...] = ()
@@ -467,7 +503,7 @@ class Source(Strict):
 
 
 class Catalog(Strict):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     education_levels: Annotated[tuple[EducationLevel, ...], Field(min_length=1)]
     fields: Annotated[tuple[StudyField, ...], Field(min_length=1)]
     field_groups: tuple[FieldGroup, ...] = ()
@@ -476,6 +512,7 @@ class Catalog(Strict):
     experience_kinds: tuple[ExperienceKind, ...] = ()
     ce_kinds: tuple[CeKind, ...] = ()
     employment_kinds: tuple[EmploymentKind, ...] = ()
+    employment_details: tuple[EmploymentDetail, ...] = ()
     settings: tuple[Setting, ...] = ()
     preferences: tuple[Preference, ...] = ()
     skills: tuple[Skill, ...] = ()
@@ -529,6 +566,11 @@ class Catalog(Strict):
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
 
+    @cached_property
+    def source_numbers(self) -> dict[str, int]:
+        """One numbering for the whole catalog, the order of `sources`: [3] is the same page everywhere."""
+        return {source.id: number for number, source in enumerate(self.sources, start=1)}
+
     def label(self, table: str, item_id: str) -> str:
         return self.labels[table].get(item_id, item_id)
 
@@ -551,7 +593,7 @@ def _item_type(model: type[BaseModel], table: str) -> type:
 
 TABLES = (
     "education_levels", "fields", "field_groups", "licenses", "certifications", "experience_kinds", "ce_kinds",
-    "employment_kinds", "settings", "skills", "roles", "credentials", "corrections", "sources",
+    "employment_kinds", "employment_details", "settings", "skills", "roles", "credentials", "corrections", "sources",
 )  # fmt: skip
 
 

@@ -32,6 +32,30 @@ class Reason:
 
 
 @dataclass(slots=True)
+class PreferenceResult:
+    """An employer preference of the entry route: shown, never a gap and never scored."""
+
+    id: str
+    label: str
+    met: bool
+    confirmed: bool
+    sources: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class EntryResult:
+    """The route a person meets a role's entry by, or the nearest one and what it lacks."""
+
+    met: bool
+    route: str
+    route_name: str
+    route_label: str
+    gaps: tuple[Gap, ...]
+    preferences: tuple[PreferenceResult, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(slots=True)
 class CredentialResult:
     id: str
     name: str
@@ -39,30 +63,44 @@ class CredentialResult:
     body: str
     confirmed: bool
     eligible: bool
-    route: str | None
-    route_label: str | None
+    progress: Annotated[int, Field(ge=0, le=100)]  # the share of the route's requirements met
+    route: str
+    route_label: str
     gaps: tuple[Gap, ...]
     eligible_on: date | None
-    notes: tuple[str, ...] = ()
+    assumes: str | None  # what a projected date assumes of the current job
+    notes: tuple[str, ...]
+    sources: tuple[str, ...]
 
 
 @dataclass(slots=True)
 class RoleResult:
     id: str
     title: str
-    fit: Annotated[int, Field(ge=0, le=100)]
-    eligible: bool
-    gaps: tuple[Gap, ...]
+    fit: Annotated[int, Field(ge=0, le=100)] | None  # None: no preference or skill was given
+    summary: str
+    entry: EntryResult
     reasons: tuple[Reason, ...]
-    certifications: tuple[CredentialResult, ...]
+    credentials: tuple[CredentialResult, ...]
+
+
+@dataclass(slots=True)
+class CitedSource:
+    number: int  # one numbering for the whole catalog: [3] is the same page in every output
+    id: str
+    title: str
+    url: str | None
+    as_of: str
+    kind: str
 
 
 @dataclass(slots=True)
 class Result:
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: str | None
     as_of: date
     ranking: tuple[str, ...]
     roles: tuple[RoleResult, ...]
     warnings: tuple[str, ...]
     disclaimer: str
+    sources: tuple[CitedSource, ...]  # every source the result cites, by number

@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from caremgr_cli.catalog.models import Catalog, Condition, EducationCondition, Route
+from caremgr_cli.catalog.models import (
+    Catalog,
+    Condition,
+    EducationCondition,
+    EmployerPreference,
+    LicenseCondition,
+    Route,
+)
 
 from .results import Gap
 from .text import article, describe_condition, describe_education
@@ -48,17 +56,42 @@ class Rule:
         """Months of the current job that would meet this unmet rule; None if time will not."""
         return None
 
+    def progress(self, answers: Answers) -> float:
+        """The share of the rule already met, 0 to 1: all or nothing, unless it is an amount."""
+        return 1.0 if self.met(answers) else 0.0
+
+    def caveats(self, answers: Answers) -> tuple[str, ...]:  # noqa: ARG002 - for license rules
+        """Why something the person holds does not count here, when the catalog says why."""
+        return ()
+
 
 class AnyLicense(Rule):
-    def __init__(self, text: str, licenses: tuple[str, ...]) -> None:
+    """One of some licenses, or any license that allows independent client assessment. When the
+    rule is about independent assessment, a held license that does not allow it, and whose
+    catalog entry says why, has its reason in the gap (an LPN learns why it does not count)."""
+
+    def __init__(self, catalog: Catalog, text: str, rule: LicenseCondition) -> None:
         super().__init__(text)
-        self.held = [operator.attrgetter(f"licenses.{name}") for name in licenses]
+        self.why_not: dict[str, str] = {}
+        if rule.any_of is not None:
+            self.accepted = frozenset(rule.any_of)
+            return
+        self.accepted = frozenset(item.id for item in catalog.licenses if item.independent_assessment)
+        self.why_not = {item.id: f"{item.abbreviation or item.label}: {item.note}"
+                        for item in catalog.licenses if item.id not in self.accepted and item.note}  # fmt: skip
 
     def met(self, answers: Answers) -> bool:
-        return any(held(answers) for held in self.held)
+        return not self.accepted.isdisjoint(answers.licenses)
 
-    def gap(self, answers: Answers) -> Gap:  # noqa: ARG002 - the same for everyone
-        return Gap(kind="license", message=f"needs {self.text}")
+    def caveats(self, answers: Answers) -> tuple[str, ...]:
+        return tuple(self.why_not[held] for held in answers.licenses if held in self.why_not)
+
+    def gap(self, answers: Answers) -> Gap:
+        return Gap(kind="license", message=with_caveats(f"needs {self.text}", self.caveats(answers)))
+
+
+def with_caveats(message: str, caveats: tuple[str, ...]) -> str:
+    return message + "".join(f" ({caveat})" for caveat in caveats)
 
 
 class AnyCertification(Rule):
@@ -97,21 +130,47 @@ class Degree(Rule):
         self.level_labels = catalog.labels["education_levels"]
         self.field_labels = catalog.labels["fields"]
         self.no_field = no_field
+        # A level that is always in one field (an RN diploma is in nursing) whatever field is given.
+        self.level_fields = {level.id: level.field for level in catalog.education_levels if level.field}
+
+    def field(self, answers: Answers) -> str:
+        education = answers.education
+        return str(self.level_fields.get(education.level, education.field))
 
     def met(self, answers: Answers) -> bool:
         education = answers.education
         if education.level not in self.levels:
             return False
-        if self.fields is not None and education.field not in self.fields:
+        if self.fields is not None and self.field(answers) not in self.fields:
             return False
         return bool(education.field_experience or not self.needs_field_experience)
 
     def gap(self, answers: Answers) -> Gap:
         education = answers.education
         have = article(self.level_labels[education.level])
-        if education.field != self.no_field:
+        if education.field != self.no_field and education.level not in self.level_fields:
             have += f" in {self.field_labels[education.field]}"
         return Gap(kind="education", message=f"needs {self.text} (has {have})")
+
+
+class Accrual:
+    """Whether, and how fast, the current job adds to one kind of experience: by the job's
+    kind, or by a detail of the job (supervised by a CCM) that the person says is true."""
+
+    def __init__(self, catalog: Catalog, kind: str) -> None:
+        self.jobs = frozenset(job.id for job in catalog.employment_kinds if kind in job.accrues)
+        self.details = tuple((detail.id, frozenset(detail.jobs))
+                             for detail in catalog.employment_details if kind in detail.accrues)  # fmt: skip
+
+    def adds(self, job: Any) -> bool:
+        if job.current in self.jobs:
+            return True
+        return any(job.current in jobs and getattr(job, detail) for detail, jobs in self.details)
+
+    def rate(self, answers: Answers, full_time_hours: float) -> float:
+        """Months of this experience that a month of the current job adds (its share of full time)."""
+        job = answers.employment
+        return min(1.0, job.hours_per_week / full_time_hours) if self.adds(job) else 0.0
 
 
 class Experience(Rule):
@@ -132,13 +191,28 @@ class Experience(Rule):
         self.full_time_hours = full_time_hours
         within = f" within the last {rule.within_years} years" if rule.within_years else ""
         self.words = f"{catalog.label('experience_kinds', rule.of)}{within}"
-        self.jobs_adding = frozenset(kind.id for kind in catalog.employment_kinds if rule.of in kind.accrues)
+        self.accrual = Accrual(catalog, rule.of)
+        # Another kind that counts too past some months (NACCM: care management beyond a tier's
+        # years counts as direct contact, a reading the credential's notes state).
+        also = rule.also_counts
+        if also:
+            self.words += f", counting {catalog.label('experience_kinds', also.of)} beyond {also.beyond_months} months"
+        self.other_years = operator.attrgetter(f"experience.{also.of}") if also else None
+        self.other_accrual = Accrual(catalog, also.of) if also else None
+        self.beyond = float(also.beyond_months) if also else 0.0
+
+    def months(self, years: Callable[[Answers], float], answers: Answers) -> float:
+        months: float = years(answers) * MONTHS_PER_YEAR
+        # Older experience does not count; the credential's notes say so.
+        return min(months, self.cap) if self.cap is not None else months
+
+    def counted_too(self, answers: Answers) -> float:
+        """Months of the other kind that count too: those beyond what the tier asks of it."""
+        return 0.0 if self.other_years is None else max(0.0, self.months(self.other_years, answers) - self.beyond)
 
     def counted(self, answers: Answers) -> float:
         """What counts toward the rule, in its unit (months, or hours at the full-time hours)."""
-        months: float = self.years(answers) * MONTHS_PER_YEAR
-        if self.cap is not None:  # older experience does not count; the credential's notes say so
-            months = min(months, self.cap)
+        months = self.months(self.years, answers) + self.counted_too(answers)
         return months if self.hours is None else months * self.full_time_hours * WEEKS_PER_MONTH
 
     def met(self, answers: Answers) -> bool:
@@ -154,16 +228,24 @@ class Experience(Rule):
                    f" (has {math.floor(have + EPSILON):,} of {self.hours:,})")  # fmt: skip
         return Gap(kind=self.kind, unit="hours", needed=needed, have=round(have, 2), message=message)
 
+    def progress(self, answers: Answers) -> float:
+        return min(1.0, self.counted(answers) / self.needed)
+
     def months_to_close(self, answers: Answers) -> float | None:
-        job = answers.employment
-        rate = min(1.0, job.hours_per_week / self.full_time_hours) if job.current in self.jobs_adding else 0.0
-        if rate <= 0:
-            return None
+        rate = self.accrual.rate(answers, self.full_time_hours)
         # From what counts, never from a rounded figure: a hair short is not met today.
         short = self.needed - self.counted(answers)
         if self.hours is not None:
             short /= self.full_time_hours * WEEKS_PER_MONTH
-        return short / rate
+        other_rate = self.other_accrual.rate(answers, self.full_time_hours) if self.other_accrual else 0.0
+        if other_rate <= 0:
+            return short / rate if rate > 0 else None
+        assert self.other_years is not None
+        # The other kind counts only once past `beyond`: until then only this kind's own rate adds.
+        waiting = max(0.0, self.beyond - self.months(self.other_years, answers)) / other_rate
+        if rate * waiting >= short:
+            return short / rate
+        return waiting + (short - rate * waiting) / (rate + other_rate)
 
 
 def plural(count: int, unit: str) -> str:
@@ -205,6 +287,9 @@ class ContinuingEducation(Rule):
     def met(self, answers: Answers) -> bool:
         return self.have(answers) + EPSILON >= self.hours
 
+    def progress(self, answers: Answers) -> float:
+        return min(1.0, self.have(answers) / self.hours)
+
     def gap(self, answers: Answers) -> Gap:
         have = self.have(answers)
         short = math.ceil(self.hours - have - EPSILON)
@@ -220,8 +305,14 @@ class AnyOf(Rule):
     def met(self, answers: Answers) -> bool:
         return any(all(rule.met(answers) for rule in option) for option in self.options)
 
-    def gap(self, answers: Answers) -> Gap:  # noqa: ARG002 - the same for everyone
-        return Gap(kind="any_of", message=f"needs {self.text}")
+    def caveats(self, answers: Answers) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c for option in self.options for rule in option for c in rule.caveats(answers)))
+
+    def gap(self, answers: Answers) -> Gap:
+        return Gap(kind="any_of", message=with_caveats(f"needs {self.text}", self.caveats(answers)))
+
+    def progress(self, answers: Answers) -> float:
+        return max(mean_progress(option, answers) for option in self.options)
 
     def months_to_close(self, answers: Answers) -> float | None:
         """The soonest the current job would meet one of the options."""
@@ -230,11 +321,29 @@ class AnyOf(Rule):
         return min(known) if known else None
 
 
+def mean_progress(rules: list[Rule] | tuple[Rule, ...], answers: Answers) -> float:
+    return sum(rule.progress(answers) for rule in rules) / len(rules)
+
+
+@dataclass(frozen=True)
+class CompiledPreference:
+    """An employer preference of an entry route, met or not."""
+
+    option: EmployerPreference
+    rules: tuple[Rule, ...]
+
+    def met(self, answers: Answers) -> bool:
+        return all(rule.met(answers) for rule in self.rules)
+
+
 @dataclass(frozen=True)
 class CompiledRoute:
     id: str
     label: str
     rules: tuple[Rule, ...]
+    name: str | None = None  # an entry route's short name
+    sources: tuple[str, ...] = ()
+    preferences: tuple[CompiledPreference, ...] = ()
 
     def unmet(self, answers: Answers) -> list[Rule]:
         """The rules of this route a person does not meet."""
@@ -242,6 +351,9 @@ class CompiledRoute:
 
     def gaps(self, answers: Answers) -> tuple[Gap, ...]:
         return tuple(rule.gap(answers) for rule in self.unmet(answers))
+
+    def progress(self, answers: Answers) -> float:
+        return mean_progress(self.rules, answers)
 
 
 class Compiler:
@@ -251,13 +363,25 @@ class Compiler:
         self.catalog = catalog
         self.no_field = no_field
 
-    def route(self, route: Route, full_time_hours: float) -> CompiledRoute:
-        return CompiledRoute(route.id, route.label, tuple(self.rule(c, full_time_hours) for c in route.all_of))
+    def route(self, route: Route, full_time_hours: float, sources: tuple[str, ...] = ()) -> CompiledRoute:
+        """`sources`: what the route's result cites (its own and its preferences')."""
+        preferences = tuple(
+            CompiledPreference(option, tuple(self.rule(c, full_time_hours) for c in option.all_of))
+            for option in getattr(route, "preferences", ())
+        )
+        return CompiledRoute(
+            route.id,
+            route.label,
+            tuple(self.rule(c, full_time_hours) for c in route.all_of),
+            getattr(route, "name", None),
+            sources or route.sources,
+            preferences,
+        )
 
     def rule(self, condition: Condition, full_time_hours: float) -> Rule:
         catalog, text = self.catalog, describe_condition(self.catalog, condition)
         if condition.license:
-            return AnyLicense(text, condition.license.any_of)
+            return AnyLicense(catalog, text, condition.license)
         if condition.certification:
             return AnyCertification(text, condition.certification.any_of)
         if condition.employment:

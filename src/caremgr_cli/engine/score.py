@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from caremgr_cli.answers.model import NO_PREFERENCE
 from caremgr_cli.catalog.models import AnswerTest, Catalog, Credential, Role, walk
 
 from .fit import Term, compile_term
-from .results import CredentialResult, Gap, Reason, Result, RoleResult
-from .rules import EPSILON, Answers, CompiledRoute, Compiler, Degree, Rule, months_to_meet
+from .results import CitedSource, CredentialResult, EntryResult, Gap, PreferenceResult, Reason, Result, RoleResult
+from .rules import EPSILON, Answers, CompiledRoute, Compiler, Rule, months_to_meet
 
 # Beyond a working life a projected date is meaningless (and tiny hours would overflow dates).
 MAX_PROJECTION_MONTHS = 50 * 12
@@ -90,22 +91,29 @@ class CompiledCredential:
     credential: Credential
     routes: tuple[CompiledRoute, ...]
     notes: tuple[str, ...]
+    sources: dict[str, tuple[str, ...]]  # by route: the credential's sources and the route's
 
-    def result(self, answers: Answers, today: date) -> CredentialResult:
+    def result(self, answers: Answers, today: date, assumes: str | None) -> CredentialResult:
         credential = self.credential
         choice = choose_route(self.routes, answers, today)
+        eligible = not choice.gaps
+        # 100 only when eligible: a share that rounds up must not look like a finished route.
+        progress = 100 if eligible else min(99, math.floor(100 * choice.route.progress(answers) + EPSILON))
         return CredentialResult(
             id=credential.id,
             name=credential.name,
             abbreviation=credential.abbreviation,
             body=credential.body,
             confirmed=credential.confirmed,
-            eligible=not choice.gaps,
+            eligible=eligible,
+            progress=progress,
             route=choice.route.id,
             route_label=choice.route.label,
             gaps=choice.gaps,
             eligible_on=choice.on,
+            assumes=None if eligible or choice.on is None else assumes,
             notes=self.notes,
+            sources=self.sources[choice.route.id],
         )
 
 
@@ -117,11 +125,12 @@ def credential_notes(credential: Credential) -> tuple[str, ...]:
         notes.append(credential.full_time.note)
     if credential.rules_note:
         notes.append(credential.rules_note)
-    windows = sorted({c.experience.within_years for r in credential.routes for c in walk(r.all_of)
-                      if c.experience and c.experience.within_years})  # fmt: skip
+    conditions = [c.experience for r in credential.routes for c in walk(r.all_of) if c.experience]
+    windows = sorted({rule.within_years for rule in conditions if rule.within_years})
     if windows:
         years = " or ".join(str(w) for w in windows)
         notes.append(f"Assumes the experience you gave falls within the last {years} years; older work does not count.")
+    notes += list(dict.fromkeys(rule.reading for rule in conditions if rule.reading))
     return tuple(notes)
 
 
@@ -130,23 +139,79 @@ class CompiledRole:
     role: Role
     entry: tuple[CompiledRoute, ...]
     fit: tuple[Term, ...]
-    possible: int  # the points its fit terms can give
     credentials: tuple[CompiledCredential, ...]
 
-    def result(self, answers: Answers, today: date) -> RoleResult:
-        gaps = choose_route(self.entry, answers, today).gaps
+    def result(self, answers: Answers, today: date, assumes: str | None) -> RoleResult:
         reasons: list[Reason] = []
         for term in self.fit:
             reasons += term.reasons(answers)
-        fit = round(100 * sum(map(_points, reasons)) / self.possible) if self.possible else 0
-        credentials = tuple(credential.result(answers, today) for credential in self.credentials)
-        return RoleResult(self.role.id, self.role.title, fit, not gaps, gaps, tuple(reasons), credentials)
+        given = sum(map(_max_points, reasons))
+        fit = round(100 * sum(map(_points, reasons)) / given) if given else None
+        credentials = tuple(credential.result(answers, today, assumes) for credential in self.credentials)
+        entry = self.entry_result(answers, today)
+        return RoleResult(
+            self.role.id, self.role.title, fit, summarise(fit, entry, credentials), entry, tuple(reasons), credentials
+        )
+
+    def entry_result(self, answers: Answers, today: date) -> EntryResult:
+        choice = choose_route(self.entry, answers, today)
+        route = choice.route
+        preferences = tuple(
+            PreferenceResult(p.option.id, p.option.label, p.met(answers), p.option.confirmed, p.option.sources)
+            for p in route.preferences
+        )
+        return EntryResult(
+            not choice.gaps, route.id, route.name or route.id, route.label, choice.gaps, preferences, route.sources
+        )
+
+
+def summarise(fit: int | None, entry: EntryResult, credentials: tuple[CredentialResult, ...]) -> str:
+    """One line for a role: its fit, its entry and its best credential."""
+    parts = [f"fits {fit}/100" if fit is not None else "no fit (nothing to match)"]
+    if entry.met:
+        parts.append(f"meets the entry by {entry.route_name}")
+    else:
+        gaps = len(entry.gaps)
+        parts.append(f"nearest entry: {entry.route_name} ({gaps} {'gap' if gaps == 1 else 'gaps'})")
+    if credentials:
+        best = min(credentials, key=_readiness_of_credential)
+        if best.eligible:
+            parts.append(f"{best.abbreviation} eligible now")
+        elif best.eligible_on is not None:
+            parts.append(f"{best.abbreviation} eligible on {best.eligible_on.isoformat()}")
+        else:
+            parts.append(f"{best.abbreviation} {best.progress}% of the way")
+    return " · ".join(parts)
+
+
+def _readiness_of_credential(credential: CredentialResult) -> tuple[bool, date, int]:
+    """Eligible first, then the soonest date, then the most progress (smallest is most ready)."""
+    return (not credential.eligible, credential.eligible_on or date.max, -credential.progress)
+
+
+def readiness(role: RoleResult) -> tuple[bool, int, date, int]:
+    """How ready a person is for a role (smallest is most ready): the entry met, then the
+    number of credentials eligible now, the soonest date, and the most progress."""
+    credentials = role.credentials
+    return (
+        not role.entry.met,
+        -sum(c.eligible for c in credentials),
+        min((c.eligible_on for c in credentials if c.eligible_on), default=date.max),
+        -max((c.progress for c in credentials), default=0),
+    )
+
+
+def rank(roles: list[RoleResult]) -> list[RoleResult]:
+    """By fit; ties, and the roles with no fit (after those with one), by readiness; then in
+    the catalog's order (sorted is stable)."""
+    return sorted(roles, key=lambda role: (role.fit is None, -(role.fit or 0), readiness(role)))
 
 
 Test = Callable[[Answers], bool]
 
 
 def compile_test(test: AnswerTest) -> Test:
+    """A test of one answer; a list answer (licenses) passes `one_of` when any item is one."""
     value = operator.attrgetter(test.answer)
     if test.above_answer is not None:
         other = operator.attrgetter(test.above_answer)
@@ -156,19 +221,26 @@ def compile_test(test: AnswerTest) -> Test:
         return lambda answers: bool(value(answers) > above)
     if test.one_of is not None:
         accepted = frozenset(test.one_of)
-        return lambda answers: value(answers) in accepted
+        return lambda answers: not accepted.isdisjoint(_items(value(answers)))
     if test.not_one_of is not None:
         refused = frozenset(test.not_one_of)
-        return lambda answers: value(answers) not in refused
+        return lambda answers: refused.isdisjoint(_items(value(answers)))
     equals = test.equals
     return lambda answers: bool(value(answers) == equals)
 
 
+def _items(value: object) -> tuple[object, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
 def rating_warnings(answers: Answers) -> list[str]:
-    """Ratings that cannot inform a fit."""
+    """What the fit cannot tell from the answers."""
     ratings = list(answers.skills.values())
+    preferences = [value for value in answers.preferences.model_dump().values() if value != NO_PREFERENCE]
+    if not ratings and not preferences:
+        return ["No preferences or skills were given, so no role has a fit: they are ordered by readiness."]
     if not ratings:
-        return ["No skills were rated, so every skill counts as 0."]
+        return ["No skills were rated, so the fit rests on your preferences alone."]
     if len(ratings) >= 3 and len(set(ratings)) == 1:
         return [f"Every skill is rated {ratings[0]}: the ratings cannot tell the roles apart."]
     return []
@@ -180,6 +252,12 @@ class Engine:
     def __init__(self, catalog: Catalog, no_field: str) -> None:
         self.catalog = catalog
         compiler = Compiler(catalog, no_field)
+        numbers = catalog.source_numbers
+
+        def in_order(*groups: tuple[str, ...]) -> tuple[str, ...]:
+            """Source ids in the catalog's numbering, once each."""
+            return tuple(sorted({ref for group in groups for ref in group}, key=numbers.__getitem__))
+
         # Entry rules speak of no credential, so "full-time" is the strictest definition in the catalog.
         entry_hours = max((c.full_time.hours_per_week for c in catalog.credentials), default=40.0)
         credentials = {
@@ -187,48 +265,76 @@ class Engine:
                 credential,
                 tuple(compiler.route(route, credential.full_time.hours_per_week) for route in credential.routes),
                 credential_notes(credential),
+                {route.id: in_order(credential.sources, route.sources) for route in credential.routes},
             )
             for credential in catalog.credentials
         }
-        self.roles: list[CompiledRole] = []
-        for role in catalog.roles:
-            terms = [
-                compile_term(catalog, role, term, Degree(catalog, term.education, no_field) if term.education else None)
-                for term in role.fit
-            ]
-            self.roles.append(CompiledRole(
+        self.roles = [
+            CompiledRole(
                 role,
-                tuple(compiler.route(route, entry_hours) for route in role.entry),
-                tuple(terms),
-                sum(term.max_points for term in terms),
+                tuple(
+                    compiler.route(route, entry_hours, in_order(route.sources, *(p.sources for p in route.preferences)))
+                    for route in role.entry
+                ),
+                tuple(compile_term(catalog, role, term) for term in role.fit),
                 tuple(credentials[credential_id] for credential_id in role.credentials),
-            ))  # fmt: skip
+            )
+            for role in catalog.roles
+        ]
+        self.fit_sources = {ref for role in catalog.roles for term in role.fit for ref in term.sources}
+        self.cited = {
+            source.id: CitedSource(number, source.id, source.title, source.url, source.as_of, source.kind)
+            for number, source in enumerate(catalog.sources, start=1)
+        }
         self.warnings = [
             (warning.message, [compile_test(test) for test in warning.all_of]) for warning in catalog.warnings
         ]
+        self.license_notes = {item.id: f"{item.abbreviation or item.label}: {item.note}"
+                              for item in catalog.licenses if item.note}  # fmt: skip
+        self.jobs = {job.id: job.label for job in catalog.employment_kinds}
+        self.details = [(detail.id, frozenset(detail.jobs), detail.label) for detail in catalog.employment_details]
 
     def score(self, answers: Answers, today: date) -> Result:
-        roles = sorted((role.result(answers, today) for role in self.roles), key=_by_id)
-        roles.sort(key=_by_fit, reverse=True)  # stable: equal fits stay in id order
+        assumes = self.assumption(answers)
+        roles = rank([role.result(answers, today, assumes) for role in self.roles])
         return Result(
-            1,
+            2,
             answers.id,
             today,
             tuple(role.id for role in roles),
             tuple(roles),
             tuple(self.find_warnings(answers)),
             self.catalog.disclaimer,
+            self.sources_of(roles),
         )
 
+    def assumption(self, answers: Answers) -> str | None:
+        """What a projected date assumes: the current job, at its hours, with its details."""
+        job = answers.employment
+        if job.hours_per_week <= 0 or job.current not in self.jobs:
+            return None
+        details = [label for detail, jobs, label in self.details if job.current in jobs and getattr(job, detail)]
+        return (f"if you keep your current job ({self.jobs[job.current]}) at {job.hours_per_week:g} hours a week"
+                + "".join(f", {label}" for label in details))  # fmt: skip
+
+    def sources_of(self, roles: list[RoleResult]) -> tuple[CitedSource, ...]:
+        cited = set(self.fit_sources)
+        for role in roles:
+            cited.update(role.entry.sources)
+            for credential in role.credentials:
+                cited.update(credential.sources)
+        return tuple(source for source_id, source in self.cited.items() if source_id in cited)
+
     def find_warnings(self, answers: Answers) -> list[str]:
-        """Answers that make a poor basis for advice: uninformative ratings, contradictions."""
+        """Answers that make a poor basis for advice: what the fit cannot tell, contradictions,
+        licenses with a caveat, and what reading an old answers form assumed."""
         said = [message for message, tests in self.warnings if all(test(answers) for test in tests)]
-        return rating_warnings(answers) + said
+        licenses = [self.license_notes[held] for held in dict.fromkeys(answers.licenses) if held in self.license_notes]
+        return rating_warnings(answers) + said + licenses + list(answers.notes)
 
 
 _points = operator.attrgetter("points")
-_by_id = operator.attrgetter("id")
-_by_fit = operator.attrgetter("fit")
+_max_points = operator.attrgetter("max_points")
 
 
 def compile_catalog(catalog: Catalog) -> Engine:

@@ -3,13 +3,13 @@ is the rule's own. Shared by the engine (gap messages) and the output (show, com
 
 from __future__ import annotations
 
-from caremgr_cli.catalog.models import Catalog, Condition, EducationCondition
+from caremgr_cli.catalog.models import Catalog, Condition, EducationCondition, LicenseCondition
 
 
 def describe_condition(catalog: Catalog, condition: Condition) -> str:
     """One plain-English line for one rule condition."""
     if condition.license:
-        return " or ".join(catalog.label("licenses", ref) for ref in condition.license.any_of)
+        return describe_license(catalog, condition.license)
     if condition.certification:
         return " or ".join(catalog.label("certifications", ref) for ref in condition.certification.any_of)
     if condition.employment:
@@ -21,7 +21,13 @@ def describe_condition(catalog: Catalog, condition: Condition) -> str:
         experience = condition.experience
         amount = f"{experience.months} months" if experience.months is not None else f"{experience.hours:,} hours"
         within = f" within the last {experience.within_years} years" if experience.within_years else ""
-        return f"{amount} of {catalog.label('experience_kinds', experience.of)}{within}"
+        also = experience.also_counts
+        counts_too = (
+            f" ({catalog.label('experience_kinds', also.of)} beyond {also.beyond_months} months counts too)"
+            if also
+            else ""
+        )
+        return f"{amount} of {catalog.label('experience_kinds', experience.of)}{within}{counts_too}"
     if condition.ce_hours:
         rule = condition.ce_hours
         within = f" within the last {rule.within_years} years" if rule.within_years else ""
@@ -30,6 +36,18 @@ def describe_condition(catalog: Catalog, condition: Condition) -> str:
     return "one of: " + "; or ".join(
         " and ".join(describe_condition(catalog, c) for c in option.all_of) for option in options
     )
+
+
+def describe_license(catalog: Catalog, rule: LicenseCondition) -> str:
+    if rule.any_of is not None:
+        return " or ".join(f"{article(catalog.label('licenses', ref))} license" for ref in rule.any_of)
+    # Examples only of what the body confirms; an unconfirmed license is among "another".
+    accepted = [item for item in catalog.licenses if item.independent_assessment]
+    named = [item.abbreviation for item in accepted if item.abbreviation and item.confirmed]
+    examples = ", ".join(named) + (" or another" if len(named) < len(accepted) else "")
+    refused = [item.abbreviation or item.label for item in catalog.licenses if not item.independent_assessment]
+    not_these = f"; not {' or '.join(refused)}" if refused else ""
+    return f"a current license that allows independent client assessment ({examples}{not_these})"
 
 
 def article(label: str) -> str:

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 def csv_header(catalog: Catalog) -> list[str]:
     columns = ["source", "line", "id", "best_fit"]
     for role_id, credential_ids in _columns(catalog):
-        columns += [f"{role_id}.fit", f"{role_id}.eligible"]
+        columns += [f"{role_id}.fit", f"{role_id}.entry_met", f"{role_id}.entry_route"]
         for credential_id in credential_ids:
-            columns += [f"{credential_id}.eligible", f"{credential_id}.eligible_on"]
+            columns += [f"{credential_id}.eligible", f"{credential_id}.progress", f"{credential_id}.eligible_on"]
     return [*columns, "errors"]
 
 
@@ -42,12 +42,14 @@ def csv_row(outcome: Outcome, catalog: Catalog) -> list[str]:
         return [*row, str(document_id or ""), *[""] * blanks, "; ".join(outcome.errors)]
     row += [result.id or "", result.ranking[0]]
     roles = {role.id: role for role in result.roles}
-    credentials = {c.id: c for role in result.roles for c in role.certifications}
+    credentials = {c.id: c for role in result.roles for c in role.credentials}
     for role_id, credential_ids in _columns(catalog):
-        row += [str(roles[role_id].fit), _flag(roles[role_id].eligible)]
+        role = roles[role_id]
+        row += ["" if role.fit is None else str(role.fit), _flag(role.entry.met), role.entry.route]
         for credential_id in credential_ids:
             credential = credentials[credential_id]
-            row += [_flag(credential.eligible), credential.eligible_on.isoformat() if credential.eligible_on else ""]
+            on = credential.eligible_on.isoformat() if credential.eligible_on else ""
+            row += [_flag(credential.eligible), str(credential.progress), on]
     return [*row, ""]
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # --json output from the cache must not pay for pydantic
     from caremgr_cli.engine.results import Result
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -46,7 +46,7 @@ def role_document(catalog: Catalog, role: Role) -> dict[str, Any]:
     cited = catalog.cited_sources(
         role, *credentials, *corrections, *([catalog.shared_skills] if catalog.shared_skills else [])
     )
-    document["sources"] = [s.model_dump(mode="json") for s in cited]
+    document["sources"] = [{"number": catalog.source_numbers[s.id], **s.model_dump(mode="json")} for s in cited]
     return document
 
 

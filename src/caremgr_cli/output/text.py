@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -10,8 +10,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from caremgr_cli.catalog.models import Catalog, Credential, Pay, Role, Route, Source
-from caremgr_cli.engine.results import CredentialResult, Result
+from caremgr_cli.catalog.models import Catalog, Credential, EmployerPreference, EntryRoute, Pay, Role, Route, Source
+from caremgr_cli.engine.results import CredentialResult, EntryResult, Result
 from caremgr_cli.engine.text import describe_condition
 from caremgr_cli.errors import printable
 
@@ -48,22 +48,21 @@ def literal(text: str, style: str = "") -> Text:
 
 
 class SourceIndex:
-    """Numbers sources in order of first citation, for [n] markers and a list below."""
+    """[n] markers in the catalog's one numbering (the order of `sources`), so that [3] is the
+    same page in show, compare and the quiz; remembers what was cited, for the list below."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.order: list[str] = []
+        self.cited: set[str] = set()
 
     def mark(self, source_ids: Iterable[str]) -> str:
-        numbers = []
-        for source_id in source_ids:
-            if source_id not in self.order:
-                self.order.append(source_id)
-            numbers.append(str(self.order.index(source_id) + 1))
-        return f" [{','.join(numbers)}]" if numbers else ""
+        ids = set(source_ids)
+        self.cited |= ids
+        numbers = sorted(self.catalog.source_numbers[source_id] for source_id in ids)
+        return f" [{','.join(map(str, numbers))}]" if numbers else ""
 
-    def sources(self) -> list[Source]:
-        return [self.catalog.source(source_id) for source_id in self.order]
+    def sources(self) -> list[tuple[int, Source]]:
+        return [(self.catalog.source_numbers[s.id], s) for s in self.catalog.sources if s.id in self.cited]
 
 
 def describe_source(source: Source) -> str:
@@ -126,7 +125,7 @@ def compare_table(catalog: Catalog, roles: list[Role]) -> tuple[Table, SourceInd
             for r in roles
         ],
     )
-    row("Education", [_education(r, index) for r in roles])
+    row("Entry routes", [_bullets(_route_summary(route, index) for route in r.entry) for r in roles])
     row("License", [literal(r.license.text + index.mark(r.license.sources)) for r in roles])
     row("Experience", [literal(r.experience.text + index.mark(r.experience.sources)) for r in roles])
     row(
@@ -159,21 +158,28 @@ def compare_table(catalog: Catalog, roles: list[Role]) -> tuple[Table, SourceInd
             for r in roles
         ],
     )
+    row("Where the seed article is wrong", [_bullets(_corrections(catalog, r, index)) for r in roles])
     return table, index
 
 
-def _education(role: Role, index: SourceIndex) -> Text:
-    lines = [role.education.minimum.text + index.mark(role.education.minimum.sources)]
-    if role.education.preferred:
-        lines.append(role.education.preferred.text + index.mark(role.education.preferred.sources))
-    if role.education.note:
-        lines.append(role.education.note + index.mark(role.education.note_sources))
-    return _bullets(lines)
+def _route_summary(route: EntryRoute, index: SourceIndex) -> str:
+    text = f"{sentence(route.name)}: {route.label}{index.mark(route.sources)}"
+    if route.preferences:
+        text += ". Employers prefer " + " and ".join(p.label + index.mark(p.sources) for p in route.preferences)
+    return text
+
+
+def _corrections(catalog: Catalog, role: Role, index: SourceIndex) -> list[str]:
+    return [
+        f"It says: {c.seed_says} In fact: {c.correct}{index.mark(c.sources)}"
+        for c in catalog.corrections
+        if c.id in role.corrections
+    ]
 
 
 def sources_list(index: SourceIndex) -> Group:
     rows: list[RenderableType] = [literal("Sources", "bold")]
-    rows += [_item(f"[{n}]", describe_source(s)) for n, s in enumerate(index.sources(), start=1)]
+    rows += [_item(f"[{n}]", describe_source(s)) for n, s in index.sources()]
     return Group(*rows)
 
 
@@ -198,11 +204,20 @@ def _heading(text: str) -> Text:
 
 
 def _route_lines(catalog: Catalog, route: Route, index: SourceIndex) -> list[Text]:
-    lines = [literal(f"• {route.label}{index.mark(route.sources)}", "bold")]
+    name = f"{sentence(route.name)}: " if isinstance(route, EntryRoute) else ""
+    lines = [literal(f"• {name}{route.label}{index.mark(route.sources)}", "bold")]
     lines += [literal(f"    - {describe_condition(catalog, c)}") for c in route.all_of]
     if route.note:
         lines.append(literal(f"    {route.note}"))
+    if isinstance(route, EntryRoute) and route.preferences:
+        lines.append(literal("    Employers prefer (not a requirement):"))
+        lines += [literal(f"    - {_preference_text(p)}{index.mark(p.sources)}") for p in route.preferences]
     return lines
+
+
+def _preference_text(preference: EmployerPreference) -> str:
+    note = f" (unconfirmed: {preference.note})" if not preference.confirmed and preference.note else ""
+    return preference.label + note
 
 
 def credential_section(catalog: Catalog, credential: Credential, index: SourceIndex) -> Group:
@@ -260,13 +275,12 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
                 _bullets(catalog.label("settings", s) for s in role.settings.ids),
             ],
         ),
-        ("Education", [_education(role, index)]),
-        ("License", [literal(role.license.text + index.mark(role.license.sources))]),
-        ("Experience", [literal(role.experience.text + index.mark(role.experience.sources))]),
         (
-            "Entry requirements, any one of" if len(role.entry) > 1 else "Entry requirements",
+            "Entry routes, any one of" if len(role.entry) > 1 else "Entry route",
             [line for route in role.entry for line in _route_lines(catalog, route, index)],
         ),
+        ("License", [literal(role.license.text + index.mark(role.license.sources))]),
+        ("Experience", [literal(role.experience.text + index.mark(role.experience.sources))]),
         ("Skills", [_bullets(catalog.label("skills", s) for s in role.skills.ids)]),
         ("Pay", [_bullets(describe_pay(p) + index.mark(p.sources) for p in role.pay)] if role.pay else []),
         (
@@ -274,14 +288,9 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
             [credential_section(catalog, catalog.credential(c), index) for c in role.credentials],
         ),
     ]
-    corrections = [c for c in catalog.corrections if c.id in role.corrections]
+    corrections = _corrections(catalog, role, index)
     if corrections:
-        sections.append(
-            (
-                "Where the seed article is wrong",
-                [_bullets(f"It says: {c.seed_says} In fact: {c.correct}{index.mark(c.sources)}" for c in corrections)],
-            )
-        )
+        sections.append(("Where the seed article is wrong", [_bullets(corrections)]))
     for heading, body in sections:
         if not body:  # a role without pay figures or credentials has no such section
             continue
@@ -314,55 +323,74 @@ def _item(marker: str, text: str, indent: int = 0, style: str = "") -> Padding:
 
 
 def print_result(console: Console, catalog: Catalog, result: Result, plain: bool = False) -> None:
-    """A ranked summary, then per role: entry, credentials with dates, and every point of the fit."""
+    """The ranking with each role's one-line summary and the warnings; then per role: entry,
+    credentials with dates, and every point of the fit; the sources last."""
     say = console.print
+    index = SourceIndex(catalog)
     say(literal(f"Results as of {result.as_of.isoformat()}" + (f" for {result.id}" if result.id else ""), "bold"))
     say()
     width = max(len(role.title) for role in result.roles)
     for rank, role in enumerate(result.roles, start=1):
-        entry = "meets the entry requirements" if role.eligible else "does not yet meet the entry requirements"
-        bar = "" if plain else f"{_bar(role.fit)}  "
-        say(_item(f"{rank}.", f"{role.title.ljust(width)}  {bar}fit {role.fit:3}/100  {entry}"))
-    for role in result.roles:
-        say()
-        say(literal(f"{role.title}: fit {role.fit}/100", "bold underline"))
-        if role.eligible:
-            say(_item(_mark(True), "Meets the entry requirements.", 2))
-        else:
-            say(_item(_mark(False), "Does not yet meet the entry requirements:", 2))
-            for gap in role.gaps:
-                say(_item("-", gap.message, 4))
-        say(literal("  Credentials (voluntary):"))
-        for credential in role.certifications:
-            status = _credential_status(credential)
-            say(_item(_mark(credential.eligible), f"{credential.abbreviation}, {credential.body}: {status}", 2))
-            route = "route" if credential.eligible else "nearest route"
-            say(_item("", f"{route}: {credential.route_label}", 4))
-            for gap in credential.gaps:
-                say(_item("-", gap.message, 4))
-            for note in credential.notes:
-                say(_item("note:", note, 4, "dim"))
-        say(literal("  Why this fit:"))
-        for reason in role.reasons:
-            say(_item(f"{reason.points:3}/{reason.max_points:<3}", reason.message, 2))
-        total = sum(r.points for r in role.reasons), sum(r.max_points for r in role.reasons)
-        say(_item(f"{total[0]:3}/{total[1]:<3}", f"in all, {role.fit}/100", 2))
+        bar = "" if plain or role.fit is None else f"{_bar(role.fit)}  "
+        say(_item(f"{rank}.", f"{role.title.ljust(width)}  {bar}{role.summary}"))
     if result.warnings:
         say()
         say(literal("Warnings:", "bold"))
         for warning in result.warnings:
             say(_item("!", warning, 2))
+    for role in result.roles:
+        say()
+        fit = f"fit {role.fit}/100" if role.fit is not None else "no fit"
+        say(literal(f"{role.title}: {fit}", "bold underline"))
+        _print_entry(say, role.entry, index)
+        say(literal("  Credentials (voluntary):"))
+        for credential in role.credentials:
+            _print_credential(say, credential, index)
+        say(literal(f"  Why this fit{index.mark(fit_sources(catalog, role.id))}:"))
+        for reason in role.reasons:
+            say(_item(f"{reason.points:3}/{reason.max_points:<3}", reason.message, 2))
+        total = sum(r.points for r in role.reasons), sum(r.max_points for r in role.reasons)
+        say(_item(f"{total[0]:3}/{total[1]:<3}", f"in all, {fit}", 2))
     say()
     say(literal(result.disclaimer))
-    credentials = [catalog.credential(c.id) for role in result.roles for c in role.certifications]
-    index = SourceIndex(catalog)
-    index.mark(source.id for source in catalog.cited_sources(*credentials))
     say(sources_list(index))
+
+
+def fit_sources(catalog: Catalog, role_id: str) -> list[str]:
+    return [ref for term in catalog.role(role_id).fit for ref in term.sources]
+
+
+def _print_entry(say: Callable[..., None], entry: EntryResult, index: SourceIndex) -> None:
+    marks = index.mark(entry.sources)
+    if entry.met:
+        say(_item(_mark(True), f"Meets the entry by {entry.route_name}: {entry.route_label}{marks}", 2))
+    else:
+        say(_item(_mark(False), f"Nearest entry: {entry.route_name}: {entry.route_label}{marks}", 2))
+        for gap in entry.gaps:
+            say(_item("-", f"{sentence(entry.route_name)} {gap.message}", 4))
+    if entry.preferences:
+        say(_item("", "Employers on this route prefer (not a requirement):", 4))
+        for preference in entry.preferences:
+            unconfirmed = "" if preference.confirmed else " (unconfirmed)"
+            say(_item(_mark(preference.met), f"{preference.label}{unconfirmed}", 4))
+
+
+def _print_credential(say: Callable[..., None], credential: CredentialResult, index: SourceIndex) -> None:
+    status = _credential_status(credential)
+    marks = index.mark(credential.sources)
+    say(_item(_mark(credential.eligible), f"{credential.abbreviation}, {credential.body}: {status}{marks}", 2))
+    route = "route" if credential.eligible else "nearest route"
+    say(_item("", f"{route}: {credential.route_label}", 4))
+    for gap in credential.gaps:
+        say(_item("-", gap.message, 4))
+    for note in credential.notes:
+        say(_item("note:", note, 4, "dim"))
 
 
 def _credential_status(credential: CredentialResult) -> str:
     if credential.eligible:
         return "eligible now"
+    progress = f"{credential.progress}% of the way"
     if credential.eligible_on is not None:
-        return f"eligible on {credential.eligible_on.isoformat()} if you keep your current job at its hours"
-    return "not eligible yet; no date can be projected from your current job"
+        return f"{progress}; eligible on {credential.eligible_on.isoformat()} {credential.assumes}"
+    return f"{progress}; no date can be projected from your current job"
