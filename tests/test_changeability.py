@@ -27,25 +27,26 @@ NAVIGATOR: dict[str, Any] = {
     "work_setting": {"value": "facility", "text": "In a clinic.", "sources": ["seed"]},
     "duties": [{"text": "Explain the next step of care", "sources": ["seed"]}],
     "settings": {"ids": ["community-clinic"], "sources": ["seed"]},
-    "education": {
-        "minimum": {
-            "level": "associate",
-            "field_group": "care-related",
-            "text": "An associate degree.",
-            "sources": ["seed"],
-        },
-    },
-    "license": {"required": ["lmhc"], "text": "A counselling license.", "sources": ["seed"]},
+    "license": {"text": "A counselling license.", "sources": ["seed"]},
     "experience": {"text": "None needed to start.", "sources": ["seed"]},
     "entry": [
         {
             "id": "counsellor",
+            "name": "the counsellor route",
             "label": "an LMHC license and a degree in art therapy",
             "all_of": [
                 {"license": {"any_of": ["lmhc"]}},
                 {"education": {"min_level": "associate", "field_group": "art"}},
             ],
             "sources": ["seed"],
+            "preferences": [
+                {
+                    "id": "master",
+                    "label": "a master's degree",
+                    "sources": ["seed"],
+                    "all_of": [{"education": {"min_level": "master"}}],
+                },
+            ],
         }
     ],
     "credentials": ["ccm"],  # shared with the case manager
@@ -59,15 +60,13 @@ NAVIGATOR: dict[str, Any] = {
 
 def catalog_with_third_role() -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((ROOT / "data" / "roles.yaml").read_text())
-    data["licenses"].append({"id": "lmhc", "label": "a licensed mental health counselor (LMHC) license"})
+    data["licenses"].append({
+        "id": "lmhc", "label": "licensed mental health counselor (LMHC)", "abbreviation": "LMHC",
+        "independent_assessment": True, "sources": ["seed"],
+    })  # fmt: skip
     data["fields"].insert(0, {"id": "art-therapy", "label": "art therapy"})
     data["field_groups"].append({"id": "art", "label": "art therapy", "fields": ["art-therapy"]})
     data["settings"].append({"id": "community-clinic", "label": "community clinics", "kind": "facility"})
-    at = next(i for i, q in enumerate(data["questions"]) if q["id"] == "other-license")
-    data["questions"].insert(at + 1, {
-        "id": "lmhc-license", "answer": "licenses.lmhc", "type": "yes-no", "default": False,
-        "text": "Do you hold a licensed mental health counselor (LMHC) license?",
-    })  # fmt: skip
     data["roles"].append(NAVIGATOR)
     return data
 
@@ -82,7 +81,7 @@ def third_role(tmp_path: Path) -> Path:
 NAVIGATOR_ANSWERS = {
     "id": "nia",
     "education": {"level": "associate", "field": "art-therapy"},
-    "licenses": {"lmhc": True},
+    "licenses": ["lmhc"],
     "preferences": {"care_style": "direct"},
     "skills": {"communication": 5, "empathy": 5},
 }
@@ -105,6 +104,8 @@ def test_a_third_role_license_and_field_work_in_every_command(invoke: Invoke, th
     assert "Patient navigator (patient-navigator)" in shown
     assert "a licensed mental health counselor (LMHC) license" in shown
     assert "at least an associate degree in art therapy" in shown
+    assert "The counsellor route: an LMHC license" in shown
+    assert "a master's degree [1]" in shown  # its employer preference, citing the seed
     assert "Pay" not in shown.splitlines()  # no pay figures: no empty heading
     document = json.loads(run(invoke, third_role, ["show", "navigator", "--json"]))["role"]
     assert document["settings"]["labels"] == ["community clinics"]
@@ -118,7 +119,7 @@ def test_a_third_role_license_and_field_work_in_every_command(invoke: Invoke, th
     ]
 
     schema = json.loads(run(invoke, third_role, ["schema", "answers"]))
-    assert "lmhc" in schema["$defs"]["LicenseAnswers"]["properties"]
+    assert "lmhc" in schema["properties"]["licenses"]["items"]["enum"]
     assert "art-therapy" in schema["$defs"]["EducationAnswers"]["properties"]["field"]["enum"]
 
     result = json.loads(
@@ -126,8 +127,9 @@ def test_a_third_role_license_and_field_work_in_every_command(invoke: Invoke, th
     )
     assert result["ranking"][0] == "patient-navigator"
     navigator = next(role for role in result["roles"] if role["id"] == "patient-navigator")
-    assert (navigator["eligible"], navigator["gaps"], navigator["fit"]) == (True, [], 100)
-    ccm = navigator["certifications"][0]
+    assert (navigator["entry"]["met"], navigator["entry"]["route"], navigator["fit"]) == (True, "counsellor", 100)
+    assert navigator["entry"]["preferences"][0]["met"] is False
+    ccm = navigator["credentials"][0]
     assert ccm["id"] == "ccm"
     text = run(invoke, third_role, ["quiz", "--answers", "-", *AS_OF], json.dumps(NAVIGATOR_ANSWERS))
     assert "Patient navigator: fit 100/100" in text
@@ -138,21 +140,25 @@ def test_a_third_role_license_and_field_work_in_every_command(invoke: Invoke, th
     assert len(header) == len(set(header))  # a credential two roles share has one pair of columns
     rows = list(csv.DictReader(io.StringIO(run(invoke, third_role, ["score", "--output-format", "csv", *AS_OF],
                                                json.dumps(NAVIGATOR_ANSWERS) + "\n"))))  # fmt: skip
-    assert (rows[0]["best_fit"], rows[0]["patient-navigator.fit"], rows[0]["patient-navigator.eligible"]) == (
+    assert (rows[0]["best_fit"], rows[0]["patient-navigator.fit"], rows[0]["patient-navigator.entry_met"]) == (
         "patient-navigator",
         "100",
         "true",
     )
+    # The new license also meets CCMC's license option, as one that allows independent assessment.
+    ccm = json.loads(lines)["roles"][0]["credentials"][0]
+    assert "license" not in " ".join(gap["message"] for gap in ccm["gaps"])
 
 
-def test_the_new_license_is_asked_by_its_own_question(third_role: Path) -> None:
+def test_the_new_license_is_a_choice_of_the_licenses_question(third_role: Path) -> None:
     from caremgr_cli.answers.model import answers_model
-    from caremgr_cli.answers.questionnaire import expand_steps
+    from caremgr_cli.answers.questionnaire import choices
     from caremgr_cli.catalog.load import load_catalog
 
     catalog = load_catalog(third_role)
-    assert ("licenses", "lmhc") in [step.path for step in expand_steps(catalog)]
-    assert answers_model(catalog).model_validate({"licenses": {"lmhc": True}}).licenses.lmhc is True
+    question = next(q for q in catalog.questions if q.answer == "licenses")
+    assert "lmhc" in [choice.id for choice in choices(catalog, question)]
+    assert answers_model(catalog).model_validate({"licenses": ["lmhc"]}).licenses == ("lmhc",)
 
 
 def ccm_supervised_changed(text: str, *, label_too: bool) -> str:
@@ -193,9 +199,9 @@ def test_a_changed_number_reaches_every_output(invoke: Invoke, tmp_path: Path) -
     document = json.loads(run(invoke, path, ["show", "case", "--json"]))["role"]
     ccm = next(c for c in document["credentials"] if c["id"] == "ccm")
     assert ccm["routes"][0]["all_of"][1]["experience"]["months"] == 18
-    person = {"licenses": {"rn": True}, "experience": {"case_management": 1, "case_management_ccm_supervised": 1}}
+    person = {"licenses": ["rn"], "experience": {"case_management": 1, "case_management_ccm_supervised": 1}}
     result = json.loads(run(invoke, path, ["quiz", "--answers", "-", "--json", *AS_OF], json.dumps(person)))
-    ccm_result = next(c for role in result["roles"] for c in role["certifications"] if c["id"] == "ccm")
+    ccm_result = next(c for role in result["roles"] for c in role["credentials"] if c["id"] == "ccm")
     assert ccm_result["route_label"] == "18 months of full-time case management supervised by a CCM"
     assert [gap["message"] for gap in ccm_result["gaps"]] == [
         "needs 6 more months of full-time case management supervised by a board-certified case manager (CCM)"

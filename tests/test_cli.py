@@ -50,12 +50,13 @@ def test_compare_table_topics_in_order(invoke: Invoke) -> None:
         "Care style",
         "Duties",
         "Work settings",
-        "Education",
+        "Entry routes",
         "License",
         "Experience",
         "Credentials",
         "Pay",
         "Skills",
+        "Corrections",
     ]
     positions = [out.index(f"│ {topic}") for topic in topics]
     assert positions == sorted(positions)
@@ -67,7 +68,7 @@ def test_compare_json_carries_credentials_and_cited_sources(invoke: Invoke) -> N
     result = invoke(["compare", "case", "care", "--json"])
     assert result.exit_code == 0
     document = json.loads(result.stdout)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     case, care = document["roles"]
     assert [c["id"] for c in case["credentials"]] == ["ccm", "cmgt-bc"]
     assert [c["id"] for c in care["credentials"]] == ["cmc"]
@@ -77,7 +78,12 @@ def test_compare_json_carries_credentials_and_cited_sources(invoke: Invoke) -> N
         cited = {s for s in source_ids if f'"{s}"' in text}
         assert cited == source_ids  # only what is cited, and every one of them
         for source in role["sources"]:
-            assert set(source) >= {"title", "url", "as_of"}
+            assert set(source) >= {"number", "title", "url", "as_of"}
+        # One numbering for the whole catalog: a source's number is its place in `sources`.
+        numbers = {source.id: n for n, source in enumerate(load_catalog().sources, start=1)}
+        assert [(s["id"], s["number"]) for s in role["sources"]] == [
+            (s["id"], numbers[s["id"]]) for s in role["sources"]
+        ]
     assert "naccm-eligibility" in {s["id"] for s in care["sources"]}
 
 
@@ -97,7 +103,7 @@ def test_show_text_has_sections_corrections_and_sources(invoke: Invoke) -> None:
     out = result.stdout
     for heading in (
         "Summary",
-        "Entry requirements",
+        "Entry routes, any one of",
         "Credentials (all voluntary)",
         "Where the seed article is wrong",
         "Sources",
@@ -125,7 +131,7 @@ def test_roles_option_and_environment_variable(invoke: Invoke) -> None:
     assert (
         by_option
         == by_env
-        == {"schema_version": 1, "roles": [{"id": "alpha", "title": "Alpha manager", "aliases": ["a"]}]}
+        == {"schema_version": 2, "roles": [{"id": "alpha", "title": "Alpha manager", "aliases": ["a"]}]}
     )
 
 
@@ -144,7 +150,7 @@ def test_validate_ok(invoke: Invoke) -> None:
     assert result.stdout == f"ok: {DATA / 'minimal.yaml'}: 1 roles, 0 credentials, 1 sources, 0 corrections\n"
     packaged = json.loads(invoke(["validate", "--json"]).stdout)
     assert packaged["ok"] is True
-    assert packaged["counts"] == {"roles": 2, "credentials": 3, "sources": 15, "corrections": 9}
+    assert packaged["counts"] == {"roles": 2, "credentials": 3, "sources": 17, "corrections": 9}
 
 
 def test_schema_roles_is_json_schema(invoke: Invoke) -> None:

@@ -252,7 +252,8 @@ def test_a_license_that_allows_independent_assessment(licenses: list[str], gap: 
 def test_version_1_licenses_are_read_with_a_note() -> None:
     read = answers(licenses={"rn": True, "other": True, "lpn": False})
     assert read.licenses == ("rn", "other-independent")
-    assert len(read.notes) == 1 and read.notes[0].startswith("The answer 'licenses: {other: true}'")
+    (note,) = read.notes
+    assert note.startswith("The answer 'licenses: {other: true}'")
     assert answers(licenses={"rn": True}).notes == ()
     assert answers(licenses=["rn"]).notes == ()
 

@@ -198,7 +198,7 @@ def test_a_user_with_no_passwd_entry_and_no_home(tmp_path: Path) -> None:
                sys.executable, "-m", "caremgr_cli", "compare", "--json"]  # fmt: skip
     result = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=60)
     assert (result.returncode, result.stderr) == (0, "")
-    assert json.loads(result.stdout)["schema_version"] == 1
+    assert json.loads(result.stdout)["schema_version"] == 2
 
 
 # --- closed and full streams ---------------------------------------------------------------

@@ -48,7 +48,7 @@ def test_validate_json_lists_problems(invoke: Invoke, monkeypatch: pytest.Monkey
     result = invoke(["validate", "unknown-key.yaml", "--json"])
     assert result.exit_code == 1
     document = json.loads(result.stdout)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["ok"] is False
     assert {
         "path": "unknown-key.yaml",

@@ -33,8 +33,9 @@ class Script:
 
 def test_only_missing_asks_what_the_file_lacks() -> None:
     start = {
-        "education": {"level": "none"}, "licenses": {"rn": False, "other": False}, "certifications": [],
-        "experience": {"case_management": 0, "supervised_care_management": 0, "direct_client_care": 0},
+        "education": {"level": "none"}, "licenses": [], "certifications": [],
+        "experience": {"case_management": 0, "case_management_supervisor": 0, "supervised_care_management": 0,
+                       "direct_client_care": 0},
         "ce_hours": {"case_management_last_3_years": 0}, "employment": {"current": "none"},
         "preferences": {"work_setting": "facility", "care_style": "direct"},
         "skills": {skill.id: 2 for skill in CATALOG.skills},
@@ -46,15 +47,16 @@ def test_only_missing_asks_what_the_file_lacks() -> None:
     document = run_questionnaire(CATALOG, MODEL, script.ask, script.say, start, only_missing=True)
     assert document["education"] == {"level": "bachelor", "field": "social-work", "field_experience": False}
     assert [p.splitlines()[0] for p in script.prompts[:3]] == [
-        "1. What is the highest degree you have completed?",
+        "1. What is the highest education you have completed?",
         "2. In which field is that degree?",
         "3. Did that degree include supervised field experience (a practicum or field placement)?",
     ]
 
 
 def test_changing_an_answer_at_review_asks_the_questions_it_opens() -> None:
-    answers = ["3", "1", "n", "n", "", "0", "", "", "", "1", "3", "3", *[""] * 14]
-    script = Script([*answers, "1", "4", "yes", ""])  # review: level -> bachelor, then field experience
+    # Associate in nursing, an RN, no job, 3 years as an RN, no case management: the rest skipped.
+    answers = ["4", "1", "rn", "", "", "3", "0", *[""] * 6, *[""] * 14]
+    script = Script([*answers, "1", "5", "yes", ""])  # review: level -> bachelor, then field experience
     document = run_questionnaire(CATALOG, MODEL, script.ask, script.say)
     assert document["education"] == {"level": "bachelor", "field": "nursing", "field_experience": True}
     assert "skills" not in document  # every skill skipped
@@ -65,7 +67,7 @@ def test_back_on_the_first_question_stays_there() -> None:
     with pytest.raises(EOFError):
         run_questionnaire(CATALOG, MODEL, script.ask, script.say)
     assert "   (this is the first question)" in script.said
-    assert script.prompts[1].startswith("1. What is the highest degree")
+    assert script.prompts[1].startswith("1. What is the highest education")
 
 
 @pytest.mark.parametrize(
@@ -74,7 +76,7 @@ def test_back_on_the_first_question_stays_there() -> None:
      ("nan", "type a finite number"), ("61", "must be at most 60, not 61")],
 )  # fmt: skip
 def test_wrong_years_are_reasked_with_the_reason(typed: str, reason: str) -> None:
-    script = Script(["1", "n", "n", "", typed])
+    script = Script(["1", "", "", "", typed])  # no education, licenses, certifications or job
     with pytest.raises(EOFError):
         run_questionnaire(CATALOG, MODEL, script.ask, script.say)
     assert f"   ! {reason}" in script.said

@@ -16,9 +16,9 @@ GOLDEN = DATA / "golden"
 ANSWERS = {
     "id": "ana",
     "education": {"level": "associate", "field": "nursing"},
-    "licenses": {"rn": True},
-    "experience": {"rn": 3, "case_management": 1.5},
-    "employment": {"current": "case-management", "hours_per_week": 30},
+    "licenses": ["rn"],
+    "experience": {"rn": 3, "case_management": 1.5, "nursing_case_management": 1.5},
+    "employment": {"current": "rn-case-management", "hours_per_week": 30},
     "preferences": {"care_style": "indirect", "work_setting": "facility"},
     "skills": {"clinical": 4, "empathy": 5},
 }
@@ -30,11 +30,19 @@ def test_quiz_answers_json(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke(["quiz", "--answers", str(path), "--as-of", "2026-11-28", "--json"])
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["id"] == "ana"
     assert document["ranking"] == ["case-manager", "care-manager"]
-    ccm = document["roles"][0]["certifications"][0]
+    ccm = document["roles"][0]["credentials"][0]
+    # 6 months short at 30 of 40 hours: 8 months.
     assert (ccm["id"], ccm["eligible_on"]) == ("ccm", "2027-07-28")
+    assert ccm["assumes"] == "if you keep your current job (case management as an RN) at 30 hours a week"
+    assert (
+        document["roles"][0]["summary"]
+        == "fits 98/100 · meets the entry by the nursing route · CCM eligible on 2027-07-28"
+    )
+    numbers = {source["id"]: source["number"] for source in document["sources"]}
+    assert numbers["seed"] == 1 and numbers["ccmc-eligibility"] == 6
     from_stdin = invoke(["quiz", "--answers", "-", "--as-of", "2026-11-28", "--json"], input=json.dumps(ANSWERS))
     assert from_stdin.stdout == result.stdout
 
@@ -53,8 +61,8 @@ def test_bad_answers_file_names_line_and_field(invoke: Invoke, tmp_path: Path) -
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{path}:2: education.level: must be one of 'none', 'high-school', 'associate', 'bachelor', 'master' "
-        "or 'doctorate', not 'phd'",
+        f"{path}:2: education.level: must be one of 'none', 'high-school', 'rn-diploma', 'associate', 'bachelor',"
+        " 'master' or 'doctorate', not 'phd'",
         f"{path}:5: skills.empathy: must be at most 5, not 6",
     ]
 
@@ -71,18 +79,20 @@ def test_scripted_questionnaire_with_wrong_answer_back_and_review(
         "back",  # back to field
         "1",  # 2 field: nursing
         "yes",  # 3 field experience
-        "y",  # 4 RN
-        "n",  # 5 other license
-        "cdms, 1",  # certifications, by name and number
-        "2.5",  # 6 RN years
-        "1",  # 7 case management years
-        "0",  # ccm supervised
-        "0",  # supervisor
-        "",  # care management (default 0)
-        "",  # direct care
-        "30",  # CE hours
-        "case management",  # current job
-        "40",  # hours
+        "rn",  # 4 licenses, by id
+        "cdms, 1",  # 5 certifications, by name and number
+        "case management as an RN",  # 6 current job, by label
+        "40",  # 7 hours
+        "y",  # 8 supervised by a CCM
+        "n",  # 9 supervises case managers
+        "2.5",  # 10 RN years
+        "1",  # 11 case management years
+        "1",  # 12 of those as an RN
+        "0",  # 13 ccm supervised
+        "0",  # 14 supervisor
+        "",  # 15 care management (default 0)
+        "",  # 16 direct care
+        "30",  # 17 CE hours
         "1",  # work setting: facility
         "1",  # care style: indirect
         *["4"] * 14,  # skills
@@ -98,11 +108,11 @@ def test_scripted_questionnaire_with_wrong_answer_back_and_review(
     stored = yaml.safe_load(saved.read_text())
     assert stored == {
         "education": {"level": "master", "field": "nursing", "field_experience": True},
-        "licenses": {"rn": True},
+        "licenses": ["rn"],
         "certifications": ["cdms", "crc"],
-        "experience": {"rn": 2.5, "case_management": 1.0},
+        "experience": {"rn": 2.5, "case_management": 1.0, "nursing_case_management": 1.0},
         "ce_hours": {"case_management_last_3_years": 30.0},
-        "employment": {"current": "case-management", "hours_per_week": 40.0},
+        "employment": {"current": "rn-case-management", "hours_per_week": 40.0, "supervised_by_ccm": True},
         "preferences": {"work_setting": "facility", "care_style": "indirect"},
         "skills": dict.fromkeys((skill.id for skill in load_catalog().skills), 4),
     }
@@ -121,10 +131,10 @@ def test_quiz_text_output(invoke: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     path.write_text(yaml.safe_dump(ANSWERS))
     out = invoke(["quiz", "--answers", str(path), "--as-of", "2026-11-28", "--plain"]).stdout
-    assert "1. Case manager  fit  58/100  meets the entry requirements" in out
     words = " ".join(out.split())  # lines wrap at 80 columns
+    assert "1. Case manager fits 98/100 · meets the entry by the nursing route · CCM eligible on 2027-07-28" in words
     assert "needs 6 more months of full-time case management (has 18 of 24)" in words
-    assert "eligible on 2027-07-28 if you keep your current job at its hours" in words
+    assert "eligible on 2027-07-28 if you keep your current job (case management as an RN) at 30 hours a week" in words
     assert "█" not in out
 
 

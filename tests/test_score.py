@@ -63,7 +63,7 @@ def test_bad_records_are_reported_counted_and_the_batch_goes_on(invoke: Invoke) 
          "'doctorate', not 'phd'"],
         None,
     ]  # fmt: skip
-    assert all(line["schema_version"] == 1 and line["source"] == "<stdin>" for line in lines)
+    assert all(line["schema_version"] == 2 and line["source"] == "<stdin>" for line in lines)
 
 
 def test_csv_from_a_spreadsheet_with_bom_and_crlf(invoke: Invoke, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     PrivateAttr,
+    ValidationError,
     create_model,
     model_validator,
 )
@@ -52,7 +53,9 @@ class Answers(BaseModel):
 
     # What reading the document had to assume (an answers version-1 form): said with the result.
     _notes: tuple[str, ...] = PrivateAttr(default=())
-    # Version-1 license keys that a license replaces: {key: (license id, what to tell the person)}.
+    # The version-1 licenses form ({rn: true, other: true}) as a model, and the keys a license
+    # replaces: {key: (license id, what to tell the person)}. Set by `answers_model`.
+    version_1_licenses: ClassVar[type[BaseModel] | None] = None
     formerly_licenses: ClassVar[dict[str, tuple[str, str]]] = {}
 
     @property
@@ -65,21 +68,26 @@ class Answers(BaseModel):
         """Reads the version-1 licenses form, {rn: true, other: true}: each true key is the
         license of that id, or the one that names it `formerly` (saying how it was read)."""
         held = data.get("licenses") if isinstance(data, dict) else None
-        if not isinstance(held, dict):
+        if not isinstance(held, dict) or cls.version_1_licenses is None:
             return handler(data)
-        notes: list[str] = []
-        listed: list[Any] = []
-        for key, value in held.items():
-            if not isinstance(value, bool):
-                raise ValueError(f"licenses.{key}: give true or false, or list your licenses instead")
-            if value and key in cls.formerly_licenses:
-                license_id, note = cls.formerly_licenses[key]
-                listed.append(license_id)
-                notes.append(note)
-            elif value:
-                listed.append(key)  # an unknown key is refused below, as any unknown license id is
-        answers = handler({**data, "licenses": listed})
-        answers._notes = tuple(notes)
+        # The old form's problems and the rest's are reported together, as one document's are.
+        errors: list[Any] = []
+        try:
+            given = cls.version_1_licenses.model_validate(held).model_dump()
+        except ValidationError as error:
+            errors = [{**detail, "loc": ("licenses", *detail["loc"])} for detail in error.errors()]
+            given = {}
+        listed = [cls.formerly_licenses.get(key, (key, ""))[0] for key, held in given.items() if held]
+        notes = tuple(
+            cls.formerly_licenses[key][1] for key, held in given.items() if held and key in cls.formerly_licenses
+        )
+        try:
+            answers = handler({**data, "licenses": listed})
+        except ValidationError as error:
+            errors += error.errors()
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        answers._notes = notes
         return answers
 
 
@@ -121,6 +129,8 @@ def answers_model(catalog: Catalog) -> type[Answers]:
         for item in catalog.licenses
         if item.formerly
     }
+    keys = [item.formerly or item.id for item in catalog.licenses]
+    model.version_1_licenses = _section("LicenseAnswersVersion1", dict.fromkeys(keys, (bool, False)))
     return model
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from caremgr_cli.catalog.models import Catalog, Choice, Question
+from caremgr_cli.catalog.models import AskIf, Catalog, Choice, Question
 from caremgr_cli.reading import describe_error
 
 from .model import Answers
@@ -92,9 +92,10 @@ def _text(value: Any) -> str:
 
 
 def applies(step: Step, document: dict[str, Any]) -> bool:
-    rule = step.question.ask_if
-    if rule is None:
-        return True
+    return all(_holds(test, document) for test in step.question.ask_if)
+
+
+def _holds(rule: AskIf, document: dict[str, Any]) -> bool:
     value = get_value(document, tuple(rule.answer.split(".")))
     items = value if isinstance(value, list) else [value]
     shown = {"false" if item is None or item is False else ("true" if item is True else _text(item)) for item in items}

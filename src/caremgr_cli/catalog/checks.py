@@ -117,9 +117,14 @@ def _question_problems(catalog: Catalog, model: type[BaseModel]) -> Problems:
             if message:
                 problems.append((("questions", index, "answer"), message))
                 break
-        if question.ask_if is not None and question.ask_if.answer not in filled:
-            problems.append((("questions", index, "ask_if", "answer"),
-                             f"'{question.ask_if.answer}' is not answered by an earlier question"))  # fmt: skip
+        problems += [
+            (
+                ("questions", index, "ask_if", t_index, "answer"),
+                f"'{test.answer}' is not answered by an earlier question",
+            )
+            for t_index, test in enumerate(question.ask_if)
+            if test.answer not in filled
+        ]
         filled.add(question.answer)
     return problems
 
@@ -280,8 +285,6 @@ def _route_texts(here: Loc, routes: tuple[Route, ...]) -> Iterator[tuple[Loc, st
         for p_index, preference in enumerate(getattr(route, "preferences", ())):
             where: Loc = (*here, key, index, "preferences", p_index)
             yield (*where, "label"), preference.label, _numbers_of([preference])
-            if preference.note is not None:
-                yield (*where, "note"), preference.note, _numbers_of([preference])
             yield from _option_texts(where, preference.all_of)
 
 

@@ -5,6 +5,7 @@ cross-references, and texts whose numbers must match their rules."""
 # annotation from a string when the classes are made (~10 ms on each start). Forward
 # references are quoted instead.
 
+import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 AS_OF_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
@@ -258,8 +259,7 @@ class EmployerPreference(Option):
     """What employers prefer of people on one entry route: shown met or not, never a gap."""
 
     sources: SourceIds
-    confirmed: bool = True
-    note: Text | None = None
+    confirmed: bool = True  # False: the label says what caremgr assumes where no source gives a figure
 
 
 class EntryRoute(Route):
@@ -290,6 +290,10 @@ class AskIf(Strict):
         return self
 
 
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
 class Question(Strict):
     id: Id
     answer: Annotated[str, Field(pattern=r"^[a-z_]+(?:\.[a-z_0-9]+)?$")]
@@ -306,7 +310,8 @@ class Question(Strict):
     ) = None
     choices: tuple[Choice, ...] = ()
     default: str | float | bool | None = None
-    ask_if: AskIf | None = None
+    # Asked only when every test holds: one test, or a list of them.
+    ask_if: Annotated[tuple[AskIf, ...], BeforeValidator(_one_or_many)] = ()
 
     @model_validator(mode="after")
     def _choices_for_choice(self) -> "Question":
@@ -602,7 +607,7 @@ def iter_references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, RefT
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         here = (*loc, name)
-        target = next((m for m in info.metadata if isinstance(m, RefTo)), None)
+        target = _reference_target(info.metadata, info.annotation)
         if target is not None and isinstance(value, str):
             yield here, target, value
         elif target is not None and isinstance(value, tuple):
@@ -614,3 +619,19 @@ def iter_references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, RefT
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     yield from iter_references(item, (*here, index))
+
+
+def _reference_target(metadata: list[Any], annotation: Any) -> RefTo | None:
+    """The RefTo of a field: in its metadata, or inside an optional one (`Annotated[...] | None`,
+    whose metadata pydantic leaves on the union's member)."""
+    found = next((m for m in metadata if isinstance(m, RefTo)), None)
+    if found is not None:
+        return found
+    for member in (
+        typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) else ()
+    ):
+        if typing.get_origin(member) is Annotated:
+            found = next((m for m in member.__metadata__ if isinstance(m, RefTo)), None)
+            if found is not None:
+                return found
+    return None

@@ -64,7 +64,11 @@ def _stopping_between_records() -> Iterator[Callable[[bytes], object]]:
         nonlocal writing
         writing = True
         try:
-            out.write(record)
+            # Raw (unbuffered, `python -u`) stdout may take part of a record when a signal
+            # interrupts the write: the rest follows, so the output keeps whole records.
+            rest = memoryview(record)
+            while rest:
+                rest = rest[out.write(rest) or 0 :]
         finally:
             writing = False
         if pending:

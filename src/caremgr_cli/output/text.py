@@ -158,7 +158,7 @@ def compare_table(catalog: Catalog, roles: list[Role]) -> tuple[Table, SourceInd
             for r in roles
         ],
     )
-    row("Where the seed article is wrong", [_bullets(_corrections(catalog, r, index)) for r in roles])
+    row("Corrections", [_bullets(_corrections(catalog, r, index)) for r in roles])
     return table, index
 
 
@@ -216,8 +216,7 @@ def _route_lines(catalog: Catalog, route: Route, index: SourceIndex) -> list[Tex
 
 
 def _preference_text(preference: EmployerPreference) -> str:
-    note = f" (unconfirmed: {preference.note})" if not preference.confirmed and preference.note else ""
-    return preference.label + note
+    return preference.label + ("" if preference.confirmed else " (unconfirmed)")
 
 
 def credential_section(catalog: Catalog, credential: Credential, index: SourceIndex) -> Group:
