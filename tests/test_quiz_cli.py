@@ -42,7 +42,7 @@ def test_quiz_answers_json(invoke: Invoke, tmp_path: Path) -> None:
         == "fits 98/100 · meets the entry by the nursing route · CCM eligible on 2027-07-28"
     )
     numbers = {source["id"]: source["number"] for source in document["sources"]}
-    assert numbers["seed"] == 1 and numbers["ccmc-eligibility"] == 6
+    assert (numbers["seed"], numbers["ccmc-eligibility"]) == (1, 6)
     from_stdin = invoke(["quiz", "--answers", "-", "--as-of", "2026-11-28", "--json"], input=json.dumps(ANSWERS))
     assert from_stdin.stdout == result.stdout
 

@@ -59,8 +59,8 @@ def test_bad_records_are_reported_counted_and_the_batch_goes_on(invoke: Invoke) 
         ["not a JSON document: Expecting value (column 1)"],
         ["not a JSON document: duplicate key 'id'"],
         ["must be a mapping of fields (a list)"],
-        ["education.level: must be one of 'none', 'high-school', 'associate', 'bachelor', 'master' or "
-         "'doctorate', not 'phd'"],
+        ["education.level: must be one of 'none', 'high-school', 'rn-diploma', 'associate', 'bachelor', 'master'"
+         " or 'doctorate', not 'phd'"],
         None,
     ]  # fmt: skip
     assert all(line["schema_version"] == 2 and line["source"] == "<stdin>" for line in lines)
@@ -71,10 +71,10 @@ def test_csv_from_a_spreadsheet_with_bom_and_crlf(invoke: Invoke, tmp_path: Path
     rows = [
         "id,education.level,education.field,licenses.rn,experience.rn,experience.case_management,"
         "employment.current,employment.hours_per_week,preferences.care_style,preferences.work_setting,"
-        "skills.clinical,skills.empathy,certifications",
-        "ana,associate,nursing,TRUE,3,1.5,case-management,30,indirect,facility,4,5,",
-        "007,bachelor,social-work,,,,,,,,,,crc;cdms",
-        "bad,phd,,,,,,,,,,,",
+        "skills.clinical,skills.empathy,certifications,licenses",
+        "ana,associate,nursing,TRUE,3,1.5,case-management,30,indirect,facility,4,5,,",
+        "007,bachelor,social-work,,,,,,,,,,crc;cdms,lmsw;lpn",
+        "bad,phd,,,,,,,,,,,,",
     ]
     path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(rows).encode() + b"\r\n")
     result = invoke(["score", str(path), *AS_OF])
@@ -84,6 +84,9 @@ def test_csv_from_a_spreadsheet_with_bom_and_crlf(invoke: Invoke, tmp_path: Path
     first = {k: v for k, v in lines[0].items() if k not in ("source", "line")}
     assert first == quiz_result(invoke, PEOPLE[0])
     assert lines[1]["id"] == "007"  # ids stay text
+    # A list column: licenses separated by ';', the LPN's caveat among the warnings.
+    assert lines[1]["roles"][0]["entry"]["route"] == "social-work"
+    assert any(warning.startswith("LPN: CCMC does not accept") for warning in lines[1]["warnings"])
     assert "errors" in lines[2]
 
 
@@ -97,11 +100,14 @@ def test_csv_output_round_trips(invoke: Invoke, tmp_path: Path) -> None:
     assert [row["id"] for row in table] == ["ana", "ben", "", "", "cy"]
     ana = quiz_result(invoke, PEOPLE[0])
     case = next(role for role in ana["roles"] if role["id"] == "case-manager")
-    ccm = case["certifications"][0]
+    ccm = case["credentials"][0]
     assert table[0]["best_fit"] == ana["ranking"][0]
     assert table[0]["case-manager.fit"] == str(case["fit"])
     assert table[0]["ccm.eligible_on"] == ccm["eligible_on"]
     assert table[0]["ccm.eligible"] == "false"
+    assert table[0]["ccm.progress"] == str(ccm["progress"])
+    assert (table[0]["case-manager.entry_met"], table[0]["case-manager.entry_route"]) == ("true", "nursing")
+    assert table[2]["case-manager.fit"] == ""  # nothing given: no fit
     assert table[0]["errors"] == ""
     assert table[3]["errors"] == "skills.clinical: must be at most 5, not 9"
     assert table[3]["best_fit"] == ""

@@ -15,8 +15,8 @@ import yaml
 CAREMGR = str(Path(sys.executable).parent / "caremgr")
 
 ANSWERS = [
-    "4", "1", "no", "yes", "no", "", "3", "1", "0", "0", "", "", "40", "case management", "40",
-    "1", "1", *["4"] * 14, "",
+    "5", "1", "no", "rn", "", "case management as an RN", "40", "no", "no", "3", "1", "1", "0", "0", "", "",
+    "40", "1", "1", *["4"] * 14, "",
 ]  # fmt: skip
 
 
@@ -79,13 +79,13 @@ def test_wrong_answer_back_and_review_change_in_a_terminal(tmp_path: Path) -> No
     child = spawn("--as-of", "2026-11-28", "--json", "--save", str(saved))
     child.expect_exact("> ")
     child.sendline("phd")
-    child.expect_exact("! type a number from 1 to 6, or a choice's name")
+    child.expect_exact("! type a number from 1 to 7, or a choice's name")
     child.expect_exact("> ")
-    child.sendline("4")  # bachelor
+    child.sendline("5")  # bachelor
     child.expect_exact("2. In which field is that degree?")
     child.expect_exact("> ")
     child.sendline("back")
-    child.expect_exact("1. What is the highest degree you have completed?")
+    child.expect_exact("1. What is the highest education you have completed?")
     child.expect_exact("[bachelor's degree]")  # the earlier answer is the default now
     for answer in ANSWERS[:-1]:  # all but the final Enter at the review
         child.expect_exact("> ")
