@@ -50,8 +50,11 @@ SKILLS = ["clinical", "team-leadership", "project-management", "delegation", "ne
 # The survey data uses every value data/roles.yaml allows.
 ALL_FIELDS = ["nursing", "social-work", "counseling", "psychology", "public-health", "rehabilitation", "gerontology",
               "human-services", "other-related", "unrelated", "none"]  # fmt: skip
-EXPERIENCE_KINDS = ["rn", "case_management", "case_management_ccm_supervised", "case_management_supervisor",
-                    "supervised_care_management", "direct_client_care"]  # fmt: skip
+ALL_LEVELS = ["none", "high-school", "rn-diploma", "associate", "bachelor", "master", "doctorate"]
+ALL_JOBS = ["none", "nursing", "rn-case-management", "case-management", "care-management", "other"]
+LICENSES = ["rn", "lcsw", "lmsw", "lpc", "lmft", "other-independent", "lpn"]
+EXPERIENCE_KINDS = ["rn", "case_management", "nursing_case_management", "case_management_ccm_supervised",
+                    "case_management_supervisor", "supervised_care_management", "direct_client_care"]  # fmt: skip
 CERTIFICATIONS: list[list[str]] = [[], [], [], ["crc"], ["cdms"]]
 
 Generator = Callable[[random.Random, int], dict[str, object]]
@@ -92,15 +95,20 @@ def survey_person(rng: random.Random, number: int) -> dict[str, object]:
     return {
         "id": f"s{number}",
         "education": {
-            "level": rng.choice(LEVELS),
+            "level": rng.choice(ALL_LEVELS),
             "field": rng.choice(ALL_FIELDS),
             "field_experience": rng.random() < 0.5,
         },
-        "licenses": {"rn": rng.random() < 0.5, "other": rng.random() < 0.5},
+        "licenses": [license for license in LICENSES if rng.random() < 0.2],
         "certifications": rng.choice(CERTIFICATIONS),
         "experience": {kind: years() for kind in EXPERIENCE_KINDS},
         "ce_hours": {"case_management_last_3_years": rng.randint(0, 60)},
-        "employment": {"current": rng.choice(JOBS), "hours_per_week": round(rng.uniform(0, 60) * 2) / 2},
+        "employment": {
+            "current": rng.choice(ALL_JOBS),
+            "hours_per_week": round(rng.uniform(0, 60) * 2) / 2,
+            "supervised_by_ccm": rng.random() < 0.3,
+            "supervises_case_managers": rng.random() < 0.1,
+        },
         "preferences": {
             "care_style": rng.choice(["indirect", "direct", "no-preference"]),
             "work_setting": rng.choice(["facility", "client-homes", "no-preference"]),
