@@ -114,13 +114,19 @@ CMGT_NOTES = (
     'ANCC\'s page was not read; caremgr assumes 40 hours a week for "full-time".',
     "Assumes the experience you gave falls within the last 3 years; older work does not count.",
 )
+CMC_FULL_TIME = "NACCM counts 35 or more hours a week as full-time; part-time counts pro rata."
 CMC_NOTES = (
+    CMC_FULL_TIME,  # confirmed, and said all the same: its dates depend on it
     "Experience counts only if paid, after the degree and within the last 10 years, with 50 hours of supervision"
     " or consultation for each year of care management; internships, practicums, volunteer work and unpaid care"
     " of a relative do not count.",
     "Assumes the experience you gave falls within the last 10 years; older work does not count.",
-    "Reading, to confirm with NACCM: care management beyond the supervised years a tier asks for, and RN practice"
-    " with patients, count as direct client contact.",
+)
+# Said with the result of a CMC route that counts direct client contact (not the master's).
+DIRECT_READING = (
+    "Reading, to confirm with NACCM: care management beyond the supervised years a tier asks for counts as direct"
+    " client contact, and so does RN practice with patients, which caremgr counts when you give it as direct client"
+    " contact."
 )
 NCM_WORDS = "nursing case management (case management as an RN) within the last 3 years"
 CCM_EDUCATION = (
@@ -185,11 +191,11 @@ def test_article(label: str, expected: str) -> None:
         ),
         (
             {"ce_hours": {"of": "case_management_last_3_years", "hours": 30, "within_years": 3}},
-            "30 hours of continuing education in case management within the last 3 years",
+            "30 hours of continuing education in nursing case management within the last 3 years",
         ),
         (
             {"ce_hours": {"of": "case_management_last_3_years", "hours": 45}},
-            "45 hours of continuing education in case management",
+            "45 hours of continuing education in nursing case management",
         ),
         (
             {
@@ -301,7 +307,7 @@ CCM_DEGREE_TEXT = (
         (
             CCM_DEGREE,
             {"level": "bachelor", "field": "psychology"},
-            f"{CCM_DEGREE_TEXT} (has a bachelor's degree in psychology)",
+            f"{CCM_DEGREE_TEXT} (has a bachelor's degree in psychology, without supervised field experience)",
         ),
         (
             CCM_DEGREE,
@@ -459,7 +465,7 @@ def test_rules_that_time_will_not_close() -> None:
 
 
 CE = "case_management_last_3_years"
-CE_WORDS = "continuing education in case management within the last"
+CE_WORDS = "continuing education in nursing case management within the last"
 
 
 @pytest.mark.parametrize(
@@ -493,15 +499,18 @@ def test_any_of_needs_every_condition_of_one_option() -> None:
             {"id": "crc", "label": "a CRC", "all_of": [{"certification": {"any_of": ["crc"]}}]},
         ]
     })  # fmt: skip
-    missing = (
-        Gap(
-            kind="any_of",
-            message="needs one of: a registered nurse (RN) license and 12 months of practice as a registered nurse;"
-            " or Certified Rehabilitation Counselor (CRC)",
-        ),
+    needs = (
+        "needs one of: a registered nurse (RN) license and 12 months of practice as a registered nurse;"
+        " or Certified Rehabilitation Counselor (CRC)"
     )
-    assert either.gaps(answers(licenses={"rn": True})) == missing
-    assert either.gaps(answers(experience={"rn": 1})) == missing
+    # Half of the nurse option is met: the gap says what that option still lacks.
+    assert either.gaps(answers(licenses=["rn"])) == (
+        Gap("any_of", f"{needs}; closest: needs 12 more months of practice as a registered nurse (has 0 of 12)"),
+    )
+    assert either.gaps(answers(experience={"rn": 1})) == (
+        Gap("any_of", f"{needs}; closest: needs a registered nurse (RN) license"),
+    )
+    assert either.gaps(answers()) == (Gap("any_of", needs),)  # nothing met: no option is closer
     assert either.gaps(answers(licenses={"rn": True}, experience={"rn": 1})) == ()
     assert either.gaps(answers(certifications=["crc"])) == ()
 
@@ -684,6 +693,7 @@ def test_ccm_six_months_short_full_result() -> None:
         # Its route: the education option met (1) and 18 of 24 months (0.75): 87.5% -> 87.
         progress=87,
         assumes="if you keep your current job (case management as an RN) at 40 hours a week",
+        undated_because=None,
         notes=(CCM_FULL_TIME,),
         sources=CCM_SOURCES,
     )
@@ -786,9 +796,23 @@ def test_credential_notes_say_only_what_applies() -> None:
     assert credential_notes(unnoted) == (CMGT_NOTES[0], CMGT_NOTES[2])
     both = cmc.model_copy(update={"routes": cmc.routes + cmgt.routes, "rules_note": None})
     assert credential_notes(both) == (
+        CMC_FULL_TIME,
         "Assumes the experience you gave falls within the last 3 or 10 years; older work does not count.",
-        CMC_NOTES[2],  # the reading, once though two routes state it
     )
+
+
+@pytest.mark.parametrize(
+    ("document", "route", "reading"),
+    [
+        ({"education": {"level": "master", "field": "gerontology"}}, "master", False),
+        ({"education": {"level": "bachelor", "field": "gerontology"}}, "bachelor", True),
+        ({"education": {"level": "bachelor", "field": "unrelated"}}, "associate-diploma-or-unrelated", True),
+    ],
+)
+def test_a_reading_is_said_with_the_routes_that_use_it(document: dict[str, Any], route: str, reading: bool) -> None:
+    cmc = credential_result(score(document), "cmc")
+    assert cmc.route == route
+    assert cmc.notes == CMC_NOTES + ((DIRECT_READING,) if reading else ())
 
 
 # --- score.py: warnings ---------------------------------------------------------------------------
@@ -1005,7 +1029,7 @@ def test_result_of_a_person() -> None:
     # route's (with its preferences'), each credential's and its chosen route's.
     numbers = CATALOG.source_numbers
     cited = {"seed", "bls-rn", "ccmc-eligibility", "ccmc-blog", "mometrix-cmgt", "nursecom-cmgt",
-             "naccm-eligibility", "naccm-tiers"}  # fmt: skip
+             "naccm-eligibility", "naccm-tiers", "naccm-faq"}  # fmt: skip
     assert [(s.number, s.id) for s in result.sources] == sorted((numbers[ref], ref) for ref in cited)
 
 
@@ -1099,11 +1123,21 @@ def test_a_higher_fit_ranks_first_whatever_the_readiness() -> None:
 
 
 def test_role_entry_gaps() -> None:
-    # Every case manager route has one gap; the first is the nearest.
+    # Every case manager route has one gap; the one most met is the nearest: a degree in social
+    # work at a lower level is half of the social-work route's degree, and nothing of the RN license.
     case = role_result(score({"education": {"level": "associate", "field": "social-work"}}), "case-manager")
     assert (case.entry.met, case.entry.route, case.entry.gaps) == (
-        False, "nursing", (Gap("license", "needs a registered nurse (RN) license"),)
-    )  # fmt: skip
+        False,
+        "social-work",
+        (
+            Gap(
+                "education",
+                "needs at least a bachelor's degree in social work (has an associate degree in social work)",
+            ),
+        ),
+    )
+    # With nothing met anywhere, the first route.
+    assert role_result(score({}), "case-manager").entry.route == "nursing"
     care = role_result(score({"education": {"level": "high-school"}}), "care-manager")
     assert (care.entry.route, care.entry.gaps) == (
         "related-degree",
@@ -1266,6 +1300,7 @@ def test_a_window_inside_any_of_is_noted() -> None:
         ]}],
     })  # fmt: skip
     assert credential_notes(cmc.model_copy(update={"routes": (nested,), "rules_note": None})) == (
+        CMC_FULL_TIME,
         "Assumes the experience you gave falls within the last 10 years; older work does not count.",
     )
 
@@ -1323,3 +1358,33 @@ def test_care_management_beyond_the_tier_counts_as_direct_contact(
         assert direct.met(person)
     else:
         assert direct.months_to_close(person) == pytest.approx(months)
+
+
+@pytest.mark.parametrize(
+    ("document", "credential_id", "because"),
+    [
+        # The CE hours do not grow with time; the RN months would.
+        ({**RN, "experience": {"rn": 1.5, "nursing_case_management": 1.5}, "employment": CASE_MANAGEMENT_JOB},
+         "cmgt-bc", "some gaps do not close with time in a job"),
+        ({**RN, "experience": {"case_management": 1}}, "ccm", "with no hours of work a week, time adds nothing"),
+        # A care management job adds nothing to case management.
+        ({**RN, "experience": {"case_management": 1}, "employment": CARE_MANAGEMENT_JOB},
+         "ccm", "your current job does not add to what is missing"),
+        # 12 months under a CCM at 0.4 of 40 hours a week take 1,200 months: more than 50 years.
+        ({**RN, "employment": {**CASE_MANAGEMENT_JOB, "hours_per_week": 0.4, "supervised_by_ccm": True}},
+         "ccm", "at your current hours it is more than 50 years away"),
+    ],
+)  # fmt: skip
+def test_why_no_date_can_be_projected(document: dict[str, Any], credential_id: str, because: str) -> None:
+    credential = credential_result(score(document), credential_id)
+    assert (credential.eligible, credential.eligible_on, credential.assumes) == (False, None, None)
+    assert credential.undated_because == because
+
+
+def test_a_dated_or_eligible_credential_says_no_reason_for_no_date() -> None:
+    dated = credential_result(
+        score({**RN, "experience": {"case_management": 1}, "employment": CASE_MANAGEMENT_JOB}), "ccm"
+    )
+    assert (dated.eligible_on, dated.undated_because) == (date(2027, 11, 29), None)
+    eligible = credential_result(score({**RN, "experience": {"case_management": 2}}), "ccm")
+    assert (eligible.eligible, eligible.undated_because) == (True, None)

@@ -100,7 +100,9 @@ def answers_model(catalog: Catalog) -> type[Answers]:
             "field_experience": (bool, False),
         }),
         "experience": _section(
-            "ExperienceAnswers", {kind.id: (Years, 0.0) for kind in catalog.experience_kinds},
+            "ExperienceAnswers",
+            {kind.id: (Years, Field(0.0, description=_described(kind.label, kind.note)))
+             for kind in catalog.experience_kinds},
             "Full-time-equivalent years of each kind of experience; the catalog's experience kinds.",
         ),
         "ce_hours": _section("CeAnswers", {kind.id: (CeHours, 0.0) for kind in catalog.ce_kinds}),
@@ -176,3 +178,8 @@ def _one_of(ids: tuple[str, ...]) -> Any:
 def _section(name: str, fields: dict[str, Any], doc: str | None = None) -> type[BaseModel]:
     model: type[BaseModel] = create_model(name, __config__=_STRICT, __doc__=doc, **fields)
     return model
+
+
+def _described(label: str, note: str | None) -> str:
+    """A field's description in the answers schema: its label, and its note when it has one."""
+    return f"{label[:1].upper()}{label[1:]}." + (f" {note}" if note else "")

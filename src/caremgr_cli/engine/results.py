@@ -69,6 +69,7 @@ class CredentialResult:
     gaps: tuple[Gap, ...]
     eligible_on: date | None
     assumes: str | None  # what a projected date assumes of the current job
+    undated_because: str | None  # why no date can be projected, when there is none
     notes: tuple[str, ...]
     sources: tuple[str, ...]
 

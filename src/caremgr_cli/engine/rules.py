@@ -145,11 +145,29 @@ class Degree(Rule):
             return False
         return bool(education.field_experience or not self.needs_field_experience)
 
+    def parts_met(self, answers: Answers) -> list[bool]:
+        """The level, the field (if asked) and field experience (if asked): each met or not."""
+        education = answers.education
+        parts = [education.level in self.levels]
+        if self.fields is not None:
+            parts.append(self.field(answers) in self.fields)
+        if self.needs_field_experience:
+            parts.append(bool(education.field_experience))
+        return parts
+
+    def progress(self, answers: Answers) -> float:
+        """A degree in the right field at a lower level, or at the level in another field, is
+        nearer than none: it tells which of several routes a person is closest to."""
+        parts = self.parts_met(answers)
+        return sum(parts) / len(parts)
+
     def gap(self, answers: Answers) -> Gap:
         education = answers.education
         have = article(self.level_labels[education.level])
         if education.field != self.no_field and education.level not in self.level_fields:
             have += f" in {self.field_labels[education.field]}"
+        if self.needs_field_experience and not education.field_experience and all(self.parts_met(answers)[:-1]):
+            have += ", without supervised field experience"
         return Gap(kind="education", message=f"needs {self.text} (has {have})")
 
 
@@ -309,7 +327,14 @@ class AnyOf(Rule):
         return tuple(dict.fromkeys(c for option in self.options for rule in option for c in rule.caveats(answers)))
 
     def gap(self, answers: Answers) -> Gap:
-        return Gap(kind="any_of", message=with_caveats(f"needs {self.text}", self.caveats(answers)))
+        message = with_caveats(f"needs {self.text}", self.caveats(answers))
+        # The option already partly met, if any, and what it still lacks.
+        progress, closest = max(((mean_progress(option, answers), index) for index, option in enumerate(self.options)),
+                                key=lambda pair: (pair[0], -pair[1]))  # fmt: skip
+        if 0 < progress < 1:
+            missing = "; ".join(rule.gap(answers).message for rule in self.options[closest] if not rule.met(answers))
+            message += f"; closest: {missing}"
+        return Gap(kind="any_of", message=message)
 
     def progress(self, answers: Answers) -> float:
         return max(mean_progress(option, answers) for option in self.options)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from caremgr_cli.answers.model import NO_PREFERENCE
-from caremgr_cli.catalog.models import AnswerTest, Catalog, Credential, Role, walk
+from caremgr_cli.catalog.models import AnswerTest, Catalog, Credential, Role, Route, walk
 
 from .fit import Term, compile_term
 from .results import CitedSource, CredentialResult, EntryResult, Gap, PreferenceResult, Reason, Result, RoleResult
@@ -31,11 +31,13 @@ class Choice:
     route: CompiledRoute
     gaps: tuple[Gap, ...]
     on: date | None
+    unmet: tuple[Rule, ...] = ()
 
 
 def choose_route(routes: tuple[CompiledRoute, ...], answers: Answers, today: date) -> Choice:
     """The first route met today, else the one met soonest by keeping the current job, else the
-    one with the fewest gaps that time alone will not close, then the fewest gaps, then the first."""
+    one with the fewest gaps that time alone will not close, then the most of it already met
+    (so 18 of 24 months beats 0 of 12), then the fewest gaps, then the first."""
     best: tuple[tuple[object, ...], CompiledRoute, list[Rule], date | None] | None = None
     for index, route in enumerate(routes):
         unmet = route.unmet(answers)
@@ -43,12 +45,23 @@ def choose_route(routes: tuple[CompiledRoute, ...], answers: Answers, today: dat
             return Choice(route, (), today)
         on = project(unmet, answers, today)
         lasting = sum(not rule.timed for rule in unmet)
-        rank = (on is None, on or today, lasting, len(unmet), index)
+        rank = (on is None, on or today, lasting, -route.progress(answers), len(unmet), index)
         if best is None or rank < best[0]:
             best = (rank, route, unmet, on)
     assert best is not None, "a set of routes is never empty (the catalog model requires one)"
     _, route, unmet, on = best
-    return Choice(route, tuple(rule.gap(answers) for rule in unmet), on)
+    return Choice(route, tuple(rule.gap(answers) for rule in unmet), on, tuple(unmet))
+
+
+def why_undated(unmet: tuple[Rule, ...], answers: Answers) -> str:
+    """Why no date can be projected for a route that is not met."""
+    if any(not rule.timed for rule in unmet):
+        return "some gaps do not close with time in a job"
+    if answers.employment.hours_per_week <= 0:
+        return "with no hours of work a week, time adds nothing"
+    if months_to_meet(list(unmet), answers) is None:
+        return "your current job does not add to what is missing"
+    return f"at your current hours it is more than {MAX_PROJECTION_MONTHS // 12} years away"
 
 
 def project(unmet: list[Rule], answers: Answers, today: date) -> date | None:
@@ -92,11 +105,13 @@ class CompiledCredential:
     routes: tuple[CompiledRoute, ...]
     notes: tuple[str, ...]
     sources: dict[str, tuple[str, ...]]  # by route: the credential's sources and the route's
+    readings: dict[str, tuple[str, ...]]  # by route: how caremgr reads its rules, where it must
 
     def result(self, answers: Answers, today: date, assumes: str | None) -> CredentialResult:
         credential = self.credential
         choice = choose_route(self.routes, answers, today)
         eligible = not choice.gaps
+        undated = None if eligible or choice.on is not None else why_undated(choice.unmet, answers)
         # 100 only when eligible: a share that rounds up must not look like a finished route.
         progress = 100 if eligible else min(99, math.floor(100 * choice.route.progress(answers) + EPSILON))
         return CredentialResult(
@@ -112,7 +127,8 @@ class CompiledCredential:
             gaps=choice.gaps,
             eligible_on=choice.on,
             assumes=None if eligible or choice.on is None else assumes,
-            notes=self.notes,
+            undated_because=undated,
+            notes=self.notes + self.readings[choice.route.id],
             sources=self.sources[choice.route.id],
         )
 
@@ -121,7 +137,7 @@ def credential_notes(credential: Credential) -> tuple[str, ...]:
     notes = []
     if not credential.confirmed and credential.note:
         notes.append(f"Unconfirmed: {credential.note}")
-    if not credential.full_time.confirmed and credential.full_time.note:
+    if credential.full_time.note:  # what "full-time" means for this body: dates depend on it
         notes.append(credential.full_time.note)
     if credential.rules_note:
         notes.append(credential.rules_note)
@@ -130,8 +146,14 @@ def credential_notes(credential: Credential) -> tuple[str, ...]:
     if windows:
         years = " or ".join(str(w) for w in windows)
         notes.append(f"Assumes the experience you gave falls within the last {years} years; older work does not count.")
-    notes += list(dict.fromkeys(rule.reading for rule in conditions if rule.reading))
     return tuple(notes)
+
+
+def route_readings(route: Route) -> tuple[str, ...]:
+    """How caremgr reads a route's rules where a body's words leave room: said when it applies."""
+    return tuple(
+        dict.fromkeys(c.experience.reading for c in walk(route.all_of) if c.experience and c.experience.reading)
+    )
 
 
 @dataclass(frozen=True)
@@ -180,7 +202,7 @@ def summarise(fit: int | None, entry: EntryResult, credentials: tuple[Credential
         elif best.eligible_on is not None:
             parts.append(f"{best.abbreviation} eligible on {best.eligible_on.isoformat()}")
         else:
-            parts.append(f"{best.abbreviation} {best.progress}% of the way")
+            parts.append(f"{best.abbreviation} requirements {best.progress}% met")
     return " · ".join(parts)
 
 
@@ -265,7 +287,11 @@ class Engine:
                 credential,
                 tuple(compiler.route(route, credential.full_time.hours_per_week) for route in credential.routes),
                 credential_notes(credential),
-                {route.id: in_order(credential.sources, route.sources) for route in credential.routes},
+                {
+                    route.id: in_order(credential.sources, route.sources, credential.rules_note_sources)
+                    for route in credential.routes
+                },
+                {route.id: route_readings(route) for route in credential.routes},
             )
             for credential in catalog.credentials
         }

@@ -56,7 +56,8 @@ def article(label: str) -> str:
 
 def describe_education(catalog: Catalog, rule: EducationCondition) -> str:
     text = f"at least {article(catalog.label('education_levels', rule.min_level))}"
-    if rule.field_group:
+    level = next(level for level in catalog.education_levels if level.id == rule.min_level)
+    if rule.field_group and level.field is None:  # "an RN diploma in nursing" says nothing more
         text += f" in {catalog.label('field_groups', rule.field_group)}"
     if rule.field_experience:
         text += " that included supervised field experience"

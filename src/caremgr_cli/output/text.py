@@ -389,7 +389,7 @@ def _print_credential(say: Callable[..., None], credential: CredentialResult, in
 def _credential_status(credential: CredentialResult) -> str:
     if credential.eligible:
         return "eligible now"
-    progress = f"{credential.progress}% of the way"
+    progress = f"{credential.progress}% of its requirements met"
     if credential.eligible_on is not None:
         return f"{progress}; eligible on {credential.eligible_on.isoformat()} {credential.assumes}"
-    return f"{progress}; no date can be projected from your current job"
+    return f"{progress}; no date: {credential.undated_because}"
