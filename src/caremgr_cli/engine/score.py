@@ -31,6 +31,7 @@ class Choice:
     route: CompiledRoute
     gaps: tuple[Gap, ...]
     on: date | None
+    progress: float  # the share of the route met
     unmet: tuple[Rule, ...] = ()
 
 
@@ -38,19 +39,21 @@ def choose_route(routes: tuple[CompiledRoute, ...], answers: Answers, today: dat
     """The first route met today, else the one met soonest by keeping the current job, else the
     one with the fewest gaps that time alone will not close, then the most of it already met
     (so 18 of 24 months beats 0 of 12), then the fewest gaps, then the first."""
-    best: tuple[tuple[object, ...], CompiledRoute, list[Rule], date | None] | None = None
+    best: tuple[tuple[bool, date, int, float, int, int], CompiledRoute, list[Rule], date | None] | None = None
     for index, route in enumerate(routes):
         unmet = route.unmet(answers)
         if not unmet:
-            return Choice(route, (), today)
+            return Choice(route, (), today, 1.0)
         on = project(unmet, answers, today)
-        lasting = sum(not rule.timed for rule in unmet)
-        rank = (on is None, on or today, lasting, -route.progress(answers), len(unmet), index)
+        head = (on is None, on or today, sum(not rule.timed for rule in unmet))
+        if best is not None and head > best[0][:3]:
+            continue  # behind already: its progress (the costliest part) cannot matter
+        rank = (*head, -route.progress(answers), len(unmet), index)
         if best is None or rank < best[0]:
             best = (rank, route, unmet, on)
     assert best is not None, "a set of routes is never empty (the catalog model requires one)"
-    _, route, unmet, on = best
-    return Choice(route, tuple(rule.gap(answers) for rule in unmet), on, tuple(unmet))
+    rank, route, unmet, on = best
+    return Choice(route, tuple(rule.gap(answers) for rule in unmet), on, -rank[3], tuple(unmet))
 
 
 def why_undated(unmet: tuple[Rule, ...], answers: Answers) -> str:
@@ -113,7 +116,7 @@ class CompiledCredential:
         eligible = not choice.gaps
         undated = None if eligible or choice.on is not None else why_undated(choice.unmet, answers)
         # 100 only when eligible: a share that rounds up must not look like a finished route.
-        progress = 100 if eligible else min(99, math.floor(100 * choice.route.progress(answers) + EPSILON))
+        progress = 100 if eligible else min(99, math.floor(100 * choice.progress + EPSILON))
         return CredentialResult(
             id=credential.id,
             name=credential.name,
@@ -258,7 +261,8 @@ def _items(value: object) -> tuple[object, ...]:
 def rating_warnings(answers: Answers) -> list[str]:
     """What the fit cannot tell from the answers."""
     ratings = list(answers.skills.values())
-    preferences = [value for value in answers.preferences.model_dump().values() if value != NO_PREFERENCE]
+    given = answers.preferences
+    preferences = [name for name in type(given).model_fields if getattr(given, name) != NO_PREFERENCE]
     if not ratings and not preferences:
         return ["No preferences or skills were given, so no role has a fit: they are ordered by readiness."]
     if not ratings:
