@@ -370,3 +370,22 @@ def test_a_social_worker_and_a_nurse_with_the_same_wants_fit_the_same(
     assert entries["case-manager"] == "social-work"
     assert {role.id: role.entry.route for role in nurse.roles}["case-manager"] == "nursing"
     assert {r.id: r.fit for r in social_worker.roles} == {r.id: r.fit for r in nurse.roles}
+
+
+@pytest.mark.parametrize(
+    ("document", "warning"),
+    [
+        ({"licenses": ["lpn"], "employment": {"current": "nursing", "hours_per_week": 36}},
+         "An RN's job is given without an RN license; its RN practice is counted all the same."),
+        ({"education": {"level": "bachelor"}},
+         "A degree is given without its field, so it counts only where any field will do."),
+        ({"education": {"level": "rn-diploma", "field": "psychology"}},
+         "An RN diploma is a nursing qualification; the field of study given is not counted."),
+        ({"experience": {"case_management": 1, "nursing_case_management": 2}, "licenses": ["rn"]},
+         "More nursing case management than case management in total."),
+        ({"employment": {"current": "care-management", "hours_per_week": 35, "supervised_by_ccm": True}},
+         "Case management supervised by a CCM is given without a current case management job."),
+    ],
+)  # fmt: skip
+def test_contradictions_of_issue_10_are_warned(document: dict[str, Any], warning: str) -> None:
+    assert warning in score({**document, "skills": {"empathy": 3, "clinical": 4}}).warnings
