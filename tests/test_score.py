@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caremgr_cli.engine.score import score_answers
 from caremgr_cli.output.json import result_document, result_line
@@ -152,3 +153,88 @@ def test_batch_lines_and_quiz_documents_agree(document: dict[str, Any]) -> None:
     line = json.loads(result_line(result, "x.jsonl", 7))
     assert (line.pop("source"), line.pop("line")) == ("x.jsonl", 7)
     assert json.dumps(line) == json.dumps(result_document(result))  # 2000 and 2000.0 differ here
+
+
+# --- issue 12: spreadsheets in and out, safely ------------------------------------------------
+
+
+def test_a_roster_exported_as_a_spreadsheet_would_export_it(invoke: Invoke, tmp_path: Path) -> None:
+    # A byte-order mark, CRLF line ends, semicolons, empty cells, a malformed row, a Latin-1
+    # byte in one row and a cell over csv's field limit in another: every other row is scored.
+    rows = [
+        b"id;education.level;education.field;licenses;employment.current;employment.hours_per_week",
+        b"ana;associate;nursing;rn;rn-case-management;30",
+        b"ben;bachelor;social-work;;;",
+        "jos\u00e9;master;social-work;lcsw;;".encode("latin-1"),  # one byte that is not UTF-8
+        b'big;"' + b"x" * 200_000 + b'";;;;',
+        b"cy;bachelor;unrelated;;;",
+        b"dee;phd;;;;",
+        b"eve;master;social-work;lmsw;case-management;40",
+    ]
+    path = tmp_path / "roster.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(rows) + b"\r\n")
+    result = invoke(["score", str(path), *AS_OF])
+    assert result.exit_code == 1
+    assert result.stderr == "caremgr: 3 of 7 records had problems (see their errors in the output)\n"
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["line"], line.get("id")) for line in lines] == [
+        (2, "ana"), (3, "ben"), (4, None), (5, None), (6, "cy"), (7, None), (8, "eve"),
+    ]  # fmt: skip
+    assert lines[2]["errors"] == ["is not UTF-8 text"]
+    assert lines[3]["errors"] == ["not valid CSV: field larger than field limit (131072)"]
+    assert lines[5]["errors"][0].startswith("education.level: must be one of")
+    assert lines[1]["roles"][0]["entry"]["route"] == "social-work"
+
+
+def test_a_column_given_twice_is_an_error_naming_both(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text("id,education.level,skills.clinical,education.level\nana,associate,3,bachelor\n")
+    result = invoke(["score", str(path), *AS_OF])
+    assert result.exit_code == 1
+    (line,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert line["errors"] == ["column 'education.level' is given twice (columns 2 and 4)"]
+
+
+@pytest.mark.parametrize(("delimiter", "args"), [("\t", ["--delimiter", "tab"]), ("\t", []), (";", [])])
+def test_csv_on_stdin_is_told_apart_from_json_lines(invoke: Invoke, delimiter: str, args: list[str]) -> None:
+    text = delimiter.join(["id", "education.level", "education.field"]) + "\n"
+    text += delimiter.join(["ana", "bachelor", "social-work"]) + "\n"
+    result = invoke(["score", *args, *AS_OF], input=text)
+    assert (result.exit_code, result.stderr) == (0, "")
+    (line,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (line["id"], line["roles"][0]["entry"]["route"]) == ("ana", "social-work")
+
+
+def test_excel_csv_has_a_byte_order_mark_and_crlf(invoke: Invoke) -> None:
+    result = invoke(["score", "--output-format", "csv", "--excel", *AS_OF], input=json.dumps(PEOPLE[0]) + "\n")
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfsource,line,id,")
+    assert result.stdout_bytes.count(b"\r\n") == 2
+    usage = invoke(["score", "--excel", *AS_OF], input="")
+    assert (usage.exit_code, usage.stderr) == (2, "caremgr: --excel is for CSV output; add --output-format csv\n")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=5))
+def test_any_id_is_one_safe_cell_in_the_csv_output(ids: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from caremgr_cli.cli.app import app
+
+    records = "".join(json.dumps({"id": document_id}) + "\n" for document_id in ids)
+    result = CliRunner().invoke(app, ["score", "--output-format", "csv", *AS_OF], input=records)
+    table = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert len(table) == 1 + len(ids)  # a header and one row per record, whatever the ids hold
+    for row in table[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_score_on_a_terminal_says_it_is_reading_stdin(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("caremgr_cli.cli.score._stdin_is_a_terminal", lambda: True)
+    result = invoke(["score", *AS_OF], input="")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "caremgr: reading answers records from the terminal, one JSON document a line;"
+        " end with Ctrl-D (or give a file: caremgr score FILE)\n"
+    )

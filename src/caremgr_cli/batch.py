@@ -67,10 +67,10 @@ def _validated(record: Record, model: type[Answers], catalog: Catalog) -> tuple[
 
 def run_batch(
     catalog: Catalog, formats: dict[str, str], output: str, today: date, write: Callable[[bytes], object],
-    progress: Progress,
+    progress: Progress, *, bom: bool = False, delimiter: str | None = None,
 ) -> tuple[int, int]:  # fmt: skip
-    """Score every record of every input, writing each outcome as it comes (JSON Lines or CSV);
-    returns (bad records, all records)."""
+    """Score every record of every input, writing each outcome as it comes (JSON Lines or CSV,
+    after a byte-order mark if `bom`); returns (bad records, all records)."""
     from .answers.model import answers_model
     from .answers.records import read_records
     from .engine.score import compile_catalog
@@ -78,10 +78,11 @@ def run_batch(
     from .output.json import outcome_line
 
     model, engine = answers_model(catalog), compile_catalog(catalog)
-    encode = CsvWriter(catalog, write).row if output == "csv" else outcome_line
+    encode = CsvWriter(catalog, write, bom=bom).row if output == "csv" else outcome_line
     bad = total = 0
     for name, fmt in formats.items():
-        for outcome in score_records(read_records(name, fmt, progress.tick), catalog, model, engine, today):
+        records = read_records(name, fmt, progress.tick, delimiter)
+        for outcome in score_records(records, catalog, model, engine, today):
             total += 1
             bad += outcome.result is None
             write(encode(outcome))

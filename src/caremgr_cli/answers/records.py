@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
 from caremgr_cli.errors import excerpt
 from caremgr_cli.files import MAX_BYTES, DocumentError, display_name, read_text, stdin_bytes
@@ -34,12 +34,24 @@ class Record(NamedTuple):  # a tuple: one is made per record, and tuples are mad
 
 
 def format_of(name: str, chosen: str | None) -> str | None:
-    """The input format: as chosen, else by extension, else JSON Lines for stdin."""
+    """The input format: as chosen, else by extension; for stdin, told from its first byte."""
     if chosen:
         return chosen
     if name == "-":
-        return "jsonl"
+        return "auto"
     return EXTENSIONS.get(Path(name).suffix.lower())
+
+
+def _peekable(handle: IO[bytes]) -> IO[bytes]:
+    """The stream itself when it can show what comes without taking it, else a buffer over it."""
+    return handle if hasattr(handle, "peek") else cast(IO[bytes], io.BufferedReader(cast(Any, handle)))
+
+
+def _told_apart(handle: IO[bytes]) -> str:
+    """JSON Lines start with '{' (after any byte-order mark and blank space); anything else on
+    stdin is read as CSV, whose header names the answers fields."""
+    start = cast(Any, handle).peek(64)[:64].removeprefix(b"\xef\xbb\xbf").lstrip()
+    return "jsonl" if not start or start.startswith(b"{") else "csv"
 
 
 class _Counted(io.RawIOBase):
@@ -69,7 +81,10 @@ def open_binary(name: str, tick: Callable[[int], None] | None = None) -> IO[byte
     return io.BufferedReader(_Counted(Path(name).open("rb", buffering=0), tick))
 
 
-def read_records(name: str, fmt: str, tick: Callable[[int], None] | None = None) -> Iterator[Record]:
+def read_records(
+    name: str, fmt: str, tick: Callable[[int], None] | None = None, delimiter: str | None = None
+) -> Iterator[Record]:
+    """The records of one input; `delimiter` is CSV's (None: told from the header line)."""
     source = "<stdin>" if name == "-" else display_name(name)
     try:
         if fmt in ("yaml", "json"):
@@ -83,7 +98,19 @@ def read_records(name: str, fmt: str, tick: Callable[[int], None] | None = None)
         yield Record(source, None, problem=_os_problem(error))
         return
     with handle if name != "-" else contextlib.nullcontext(handle):  # never close stdin
-        yield from (_jsonl_records if fmt == "jsonl" else _csv_records)(handle, source)
+        if fmt != "auto":
+            yield from _records_of(handle, fmt, source, delimiter)
+            return
+        peekable = _peekable(handle)
+        try:
+            yield from _records_of(peekable, _told_apart(peekable), source, delimiter)
+        finally:
+            if peekable is not handle:  # a buffer of ours over stdin: it must not close stdin
+                cast(io.BufferedReader, peekable).detach()
+
+
+def _records_of(handle: IO[bytes], fmt: str, source: str, delimiter: str | None) -> Iterator[Record]:
+    return _jsonl_records(handle, source) if fmt == "jsonl" else _csv_records(handle, source, delimiter)
 
 
 def _os_problem(error: OSError) -> str:
@@ -177,33 +204,101 @@ _SURROGATE = re.compile("[\\ud800-\\udfff]")
 _LIST_FIELDS = {"certifications", "licenses"}
 
 
-def _csv_records(handle: IO[bytes], source: str) -> Iterator[Record]:
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    try:
-        yield from _csv_rows(csv.reader(text), source)
-    finally:
-        text.detach()  # the caller owns (and may not close) the binary stream
+class _Lines:
+    """A CSV file's lines, decoded one at a time for csv.reader, so that a line that is not
+    UTF-8, or longer than the limit, spoils only the row it is in: it is remembered by its
+    number, and given to the reader as replaced or empty text that keeps the rows aligned."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.number = 0
+        self.bad: dict[int, str] = {}
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        raw = self.handle.readline(MAX_BYTES + 1)
+        if not raw:
+            raise StopIteration
+        self.number += 1
+        if len(raw) > MAX_BYTES:
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the overlong line
+                raw = self.handle.readline(MAX_BYTES)
+            self.bad[self.number] = f"line is longer than the limit of {MAX_BYTES:,} bytes"
+            return "\n"
+        if self.number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.bad[self.number] = "is not UTF-8 text"
+            return raw.decode("utf-8", "replace")
+
+    def problem_in(self, first: int, last: int) -> str | None:
+        """The problem of a bad line among lines first..last (one row's), if any."""
+        return next((self.bad[number] for number in range(first, last + 1) if number in self.bad), None)
 
 
-def _csv_rows(reader: Any, source: str) -> Iterator[Record]:
-    try:
-        header = next(reader)
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(header):
-                yield Record(source, reader.line_num, problem=f"has {len(row)} cells but the header has {len(header)}")
-                continue
-            try:
-                yield Record(source, reader.line_num, _csv_document(header, row))
-            except ValueError as error:
-                yield Record(source, reader.line_num, problem=str(error))
-    except StopIteration:
+DELIMITERS = ",;\t"
+
+
+def _csv_records(handle: IO[bytes], source: str, delimiter: str | None) -> Iterator[Record]:
+    lines = _Lines(handle)
+    header_line = next(lines, None)
+    if header_line is None:
         return
-    except UnicodeDecodeError:
-        yield Record(source, reader.line_num + 1, problem="is not UTF-8 text")
-    except csv.Error as error:
-        yield Record(source, reader.line_num, problem=f"not valid CSV: {error}")
+    if 1 in lines.bad:
+        yield Record(source, 1, problem=f"the header {lines.bad[1]}")
+        return
+    chosen = delimiter or _sniffed(header_line)
+    header = next(csv.reader([header_line], delimiter=chosen), [])
+    twice = _repeated_column(header)
+    if twice is not None:
+        yield Record(source, 1, problem=twice)
+        return
+    reader = csv.reader(lines, delimiter=chosen)
+    while True:
+        first = lines.number + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # an oversized or malformed field: this row only
+            yield Record(source, first, problem=f"not valid CSV: {error}")
+            continue
+        problem = lines.problem_in(first, lines.number)
+        if problem is not None:
+            yield Record(source, first, problem=problem)
+        elif any(cell.strip() for cell in row):
+            yield _csv_record(source, first, header, row)
+
+
+def _sniffed(header: str) -> str:
+    """The delimiter of a header line: comma, semicolon or tab (a comma when it cannot tell)."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _repeated_column(header: list[str]) -> str | None:
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        key = name.strip()
+        if key in seen and key:
+            return f"column {excerpt(key)} is given twice (columns {seen[key]} and {position})"
+        seen.setdefault(key, position)
+    return None
+
+
+def _csv_record(source: str, line: int, header: list[str], row: list[str]) -> Record:
+    if len(row) > len(header):
+        return Record(source, line, problem=f"has {len(row)} cells but the header has {len(header)}")
+    try:
+        return Record(source, line, _csv_document(header, row))
+    except ValueError as error:
+        return Record(source, line, problem=str(error))
 
 
 def _csv_document(header: list[str], row: list[str]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from caremgr_cli.errors import ExitCode, Stopped, UserError
+from caremgr_cli.errors import ExitCode, Stopped, UserError, say
 
 from .common import AsOfOption, load_catalog, parse_day
 
@@ -34,9 +34,27 @@ FilesArgument = Annotated[
 ]
 InputFormatOption = Annotated[
     InputFormat | None,
-    typer.Option("--input-format", help="jsonl, csv, or a yaml/json list (default: by extension; stdin: jsonl)."),
+    typer.Option(
+        "--input-format",
+        help="jsonl, csv, or a yaml/json list (default: by extension; stdin: csv unless it starts with '{').",
+    ),
+]
+
+
+class Delimiter(str, Enum):
+    comma = ","
+    semicolon = ";"
+    tab = "tab"
+
+
+DelimiterOption = Annotated[
+    Delimiter | None,
+    typer.Option("--delimiter", help="CSV input's delimiter: , ; or tab (default: told from the header line)."),
 ]
 OutputFormatOption = Annotated[OutputFormat, typer.Option("--output-format", help="jsonl or csv.")]
+ExcelOption = Annotated[
+    bool, typer.Option("--excel", help="Start CSV output with a UTF-8 byte-order mark, as Excel needs to read it.")
+]
 
 
 # A signal that ends the batch ends it between two records: the output keeps whole records only.
@@ -84,17 +102,28 @@ def _stopping_between_records() -> Iterator[Callable[[bytes], object]]:
             signal.signal(signum, handler)
 
 
+def _stdin_is_a_terminal() -> bool:
+    try:
+        return bool(sys.stdin) and sys.stdin.isatty()
+    except ValueError:  # a closed stdin: the reader reports it
+        return False
+
+
 def score_command(
     ctx: typer.Context,
     files: FilesArgument = None,
     input_format: InputFormatOption = None,
     output_format: OutputFormatOption = OutputFormat.jsonl,
     as_of: AsOfOption = None,
+    excel: ExcelOption = False,
+    delimiter: DelimiterOption = None,
 ) -> None:
     """Score many people: one result per answers record, in input order."""
     from caremgr_cli.answers.records import format_of
 
     today = parse_day(as_of)
+    if excel and output_format is not OutputFormat.csv:
+        raise UserError(["caremgr: --excel is for CSV output; add --output-format csv"], ExitCode.USAGE)
     names = files or ["-"]
     formats = {name: format_of(name, input_format.value if input_format else None) for name in names}
     unknown = [name for name, fmt in formats.items() if fmt is None]
@@ -109,7 +138,13 @@ def score_command(
 
     catalog = load_catalog(ctx)
     known = {name: fmt for name, fmt in formats.items() if fmt is not None}
+    if "-" in names and _stdin_is_a_terminal():
+        say("caremgr: reading answers records from the terminal, one JSON document a line;"
+            " end with Ctrl-D (or give a file: caremgr score FILE)")  # fmt: skip
     with Progress(names) as progress, _stopping_between_records() as write:
-        bad, total = run_batch(catalog, known, output_format.value, today, write, progress)
+        bad, total = run_batch(
+            catalog, known, output_format.value, today, write, progress, bom=excel,
+            delimiter=None if delimiter is None else ("\t" if delimiter is Delimiter.tab else delimiter.value),
+        )  # fmt: skip
     if bad:
         raise UserError([f"caremgr: {bad:,} of {total:,} records had problems (see their errors in the output)"])

@@ -1,10 +1,16 @@
-"""The CSV of `caremgr score --output-format csv`: one row per record, a column per role and credential."""
+"""The CSV of `caremgr score --output-format csv`: one row per record, a column per role and credential.
+
+Written for spreadsheets as RFC 4180 asks (CRLF line ends, a field quoted when it must be) and
+safe to open in one: a cell that a spreadsheet would read as a formula is prefixed with `'`
+(OWASP's advice against CSV injection), and control and bidi characters are escaped."""
 
 from __future__ import annotations
 
 import csv
 import io
 from typing import TYPE_CHECKING
+
+from caremgr_cli.errors import one_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,7 +45,7 @@ def csv_row(outcome: Outcome, catalog: Catalog) -> list[str]:
     if result is None:
         document_id = record.document.get("id") if isinstance(record.document, dict) else None
         blanks = len(csv_header(catalog)) - 4  # all but source, line, id and errors
-        return [*row, str(document_id or ""), *[""] * blanks, "; ".join(outcome.errors)]
+        return [*row, str(document_id if document_id is not None else ""), *[""] * blanks, "; ".join(outcome.errors)]
     row += [result.id or "", result.ranking[0]]
     roles = {role.id: role for role in result.roles}
     credentials = {c.id: c for role in result.roles for c in role.credentials}
@@ -57,14 +63,25 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-class CsvWriter:
-    """Rows as UTF-8 bytes, for the batch's byte stream; the header is written at once."""
+# What a spreadsheet may take for the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-    def __init__(self, catalog: Catalog, write: Callable[[bytes], object]) -> None:
+
+def safe_cell(text: str) -> str:
+    """A cell shown as the text it is: escaped controls, and a leading `'` before a formula."""
+    cell = one_line(text)
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+class CsvWriter:
+    """Rows as UTF-8 bytes, for the batch's byte stream; the header is written at once, after a
+    byte-order mark when asked (Excel reads UTF-8 only with one)."""
+
+    def __init__(self, catalog: Catalog, write: Callable[[bytes], object], *, bom: bool = False) -> None:
         self.catalog = catalog
         self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\n")
-        write(self._encode(csv_header(catalog)))
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+        write(("\ufeff" if bom else "").encode() + self._encode(csv_header(catalog)))
 
     def row(self, outcome: Outcome) -> bytes:
         return self._encode(csv_row(outcome, self.catalog))
@@ -72,5 +89,5 @@ class CsvWriter:
     def _encode(self, cells: list[str]) -> bytes:
         self.buffer.seek(0)
         self.buffer.truncate()
-        self.writer.writerow(cells)
+        self.writer.writerow([safe_cell(cell) for cell in cells])
         return self.buffer.getvalue().encode()
