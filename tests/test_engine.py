@@ -1388,3 +1388,28 @@ def test_a_dated_or_eligible_credential_says_no_reason_for_no_date() -> None:
     assert (dated.eligible_on, dated.undated_because) == (date(2027, 11, 29), None)
     eligible = credential_result(score({**RN, "experience": {"case_management": 2}}), "ccm")
     assert (eligible.eligible, eligible.undated_because) == (True, None)
+
+
+# --- steps.py ------------------------------------------------------------------------------------
+
+
+def test_next_steps_lead_with_the_best_ranked_role() -> None:
+    from caremgr_cli.engine.steps import next_steps
+
+    nurse = {**RN, "experience": {"case_management": 1.5}, "employment": CASE_MANAGEMENT_JOB,
+             "preferences": {"care_style": "indirect"}}  # fmt: skip
+    assert next_steps(score(nurse)) == [
+        "CCM: needs 6 more months of full-time case management (has 18 of 24); eligible on 2027-05-29"
+        " if you keep your current job (case management as an RN) at 40 hours a week",
+        "CMGT-BC: needs 24 more months of practice as a registered nurse (has 0 of 24)",
+        "CMC: needs 36 more months of paid, full-time, supervised care management within the last 10 years"
+        " (has 0 of 36)",
+    ]
+    # An entry not met comes first, in the route's own words; a limit keeps the first.
+    changer = {"education": {"level": "bachelor", "field": "unrelated"}, "preferences": {"care_style": "indirect"}}
+    assert next_steps(score(changer), 1) == [
+        "Case manager: The social-work route needs at least a bachelor's degree in social work"
+        " (has a bachelor's degree in an unrelated field)"
+    ]
+    eligible = {**RN, "experience": {"case_management": 2}, "preferences": {"care_style": "indirect"}}
+    assert next_steps(score(eligible))[0] == "CCM: eligible now; you can apply"

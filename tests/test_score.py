@@ -109,6 +109,12 @@ def test_csv_output_round_trips(invoke: Invoke, tmp_path: Path) -> None:
     assert table[0]["ccm.progress"] == str(ccm["progress"])
     assert (table[0]["case-manager.entry_met"], table[0]["case-manager.entry_route"]) == ("true", "nursing")
     assert table[2]["case-manager.fit"] == ""  # nothing given: no fit
+    # What an adviser acts on: each gap as a sentence, the nearest route, and a next step.
+    assert table[0]["ccm.route"] == ccm["route"]
+    assert table[0]["ccm.gaps"] == "; ".join(gap["message"] for gap in ccm["gaps"])
+    assert table[0]["next_step"].startswith("CCM: needs 6 more months of full-time case management")
+    assert table[1]["case-manager.entry_gaps"] == ""  # ben meets it
+    assert table[2]["case-manager.entry_gaps"] == "needs a registered nurse (RN) license"
     assert table[0]["errors"] == ""
     assert table[3]["errors"] == "skills.clinical: must be at most 5, not 9"
     assert table[3]["best_fit"] == ""

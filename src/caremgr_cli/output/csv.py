@@ -10,6 +10,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from caremgr_cli.engine.steps import next_steps
 from caremgr_cli.errors import one_line
 
 if TYPE_CHECKING:
@@ -17,14 +18,15 @@ if TYPE_CHECKING:
 
     from caremgr_cli.batch import Outcome
     from caremgr_cli.catalog.models import Catalog
+    from caremgr_cli.engine.results import Gap
 
 
 def csv_header(catalog: Catalog) -> list[str]:
-    columns = ["source", "line", "id", "best_fit"]
+    columns = ["source", "line", "id", "best_fit", "next_step"]
     for role_id, credential_ids in _columns(catalog):
-        columns += [f"{role_id}.fit", f"{role_id}.entry_met", f"{role_id}.entry_route"]
+        columns += [f"{role_id}.fit", f"{role_id}.entry_met", f"{role_id}.entry_route", f"{role_id}.entry_gaps"]
         for credential_id in credential_ids:
-            columns += [f"{credential_id}.eligible", f"{credential_id}.progress", f"{credential_id}.eligible_on"]
+            columns += [f"{credential_id}.{name}" for name in ("eligible", "progress", "eligible_on", "route", "gaps")]
     return [*columns, "errors"]
 
 
@@ -46,17 +48,22 @@ def csv_row(outcome: Outcome, catalog: Catalog) -> list[str]:
         document_id = record.document.get("id") if isinstance(record.document, dict) else None
         blanks = len(csv_header(catalog)) - 4  # all but source, line, id and errors
         return [*row, str(document_id if document_id is not None else ""), *[""] * blanks, "; ".join(outcome.errors)]
-    row += [result.id or "", result.ranking[0]]
+    row += [result.id or "", result.ranking[0], next(iter(next_steps(result, 1)), "")]
     roles = {role.id: role for role in result.roles}
     credentials = {c.id: c for role in result.roles for c in role.credentials}
     for role_id, credential_ids in _columns(catalog):
         role = roles[role_id]
-        row += ["" if role.fit is None else str(role.fit), _flag(role.entry.met), role.entry.route]
+        entry = role.entry
+        row += ["" if role.fit is None else str(role.fit), _flag(entry.met), entry.route, _gaps(entry.gaps)]
         for credential_id in credential_ids:
             credential = credentials[credential_id]
             on = credential.eligible_on.isoformat() if credential.eligible_on else ""
-            row += [_flag(credential.eligible), str(credential.progress), on]
+            row += [_flag(credential.eligible), str(credential.progress), on, credential.route, _gaps(credential.gaps)]
     return [*row, ""]
+
+
+def _gaps(gaps: tuple[Gap, ...]) -> str:
+    return "; ".join(gap.message for gap in gaps)
 
 
 def _flag(value: bool) -> str:

@@ -1,0 +1,46 @@
+"""A person's next steps, read from their result: what to do first, in plain words.
+
+Pure: a function of a result alone. The best-ranked role comes first: its entry if not met,
+else its credentials from the most ready; then the other roles' the same way."""
+
+from __future__ import annotations
+
+from .results import CredentialResult, Result, RoleResult
+
+
+def next_steps(result: Result, limit: int = 3) -> list[str]:
+    """Up to `limit` steps, most useful first; each names what it is for and what it brings."""
+    steps: list[str] = []
+    seen: set[str] = set()  # a credential two roles share is one step
+    for role in result.roles:
+        steps += _role_steps(role, seen)
+    return list(dict.fromkeys(steps))[:limit]
+
+
+def _role_steps(role: RoleResult, seen: set[str]) -> list[str]:
+    entry = role.entry
+    if not entry.met:
+        name = entry.route_name[:1].upper() + entry.route_name[1:]
+        return [f"{role.title}: {name} {entry.gaps[0].message}"] if entry.gaps else []
+    steps = []
+    for credential in sorted(role.credentials, key=_readiness):
+        if credential.id in seen:
+            continue
+        seen.add(credential.id)
+        steps.append(_credential_step(credential))
+    return steps
+
+
+def _readiness(credential: CredentialResult) -> tuple[bool, str, int]:
+    on = credential.eligible_on.isoformat() if credential.eligible_on else "9999"
+    return (not credential.eligible, on if not credential.eligible else "", -credential.progress)
+
+
+def _credential_step(credential: CredentialResult) -> str:
+    if credential.eligible:
+        return f"{credential.abbreviation}: eligible now; you can apply"
+    first = credential.gaps[0].message if credential.gaps else ""
+    if credential.eligible_on is not None:
+        on = credential.eligible_on.isoformat()
+        return f"{credential.abbreviation}: {first}; eligible on {on} {credential.assumes}"
+    return f"{credential.abbreviation}: {first}"
