@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from caremgr_cli import __version__
 from caremgr_cli.errors import OUTPUT_ERRORS, output_failed, report
 
-from . import compare, quiz, roles, schema, score, show, validate
+from . import compare, quiz, roles, schema, score, show, summary, validate
 from .common import RolesOption
 
 
@@ -74,3 +74,4 @@ app.command("validate")(validate.validate_command)
 app.command("schema")(schema.schema_command)
 app.command("quiz")(quiz.quiz_command)
 app.command("score")(score.score_command)
+app.command("summary")(summary.summary_command)
