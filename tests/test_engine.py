@@ -615,7 +615,7 @@ def chosen(person: Any, *routes: CompiledRoute) -> tuple[str, int, date | None]:
 # The person below has 1 year of case management and works in it full time.
 A_YEAR_IN = answers(experience={"case_management": 1}, employment=CASE_MANAGEMENT_JOB)
 RN_LICENSE = {"license": {"any_of": ["rn"]}}
-OTHER_LICENSE = {"license": {"any_of": ["other"]}}
+OTHER_LICENSE = {"license": {"any_of": ["lcsw"]}}
 
 
 def test_the_first_route_met_today_wins() -> None:
@@ -1231,7 +1231,9 @@ def test_results_are_slotted() -> None:
     # Built a dozen times per person: slots keep them small, and a misspelt field is an error.
     result = score(PERSON)
     case = result.roles[0]
-    for value in (result, case, case.reasons[0], case.credentials[0], Gap("license", "needs a license")):
+    parts = (result, case, case.reasons[0], case.credentials[0], case.entry, case.entry.preferences[0],
+             result.sources[0], Gap("license", "needs a license"))  # fmt: skip
+    for value in parts:
         assert not hasattr(value, "__dict__")
         with pytest.raises(AttributeError):
             value.unknown = 1  # type: ignore[union-attr]
@@ -1413,3 +1415,121 @@ def test_next_steps_lead_with_the_best_ranked_role() -> None:
     ]
     eligible = {**RN, "experience": {"case_management": 2}, "preferences": {"care_style": "indirect"}}
     assert next_steps(score(eligible))[0] == "CCM: eligible now; you can apply"
+
+
+# --- what mutation testing showed unpinned after issue 10 -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("education", "progress"),
+    [
+        ({"level": "bachelor", "field": "psychology", "field_experience": True}, 1.0),
+        ({"level": "bachelor", "field": "psychology"}, 2 / 3),
+        ({"level": "associate", "field": "psychology", "field_experience": True}, 2 / 3),
+        ({"level": "bachelor", "field": "unrelated"}, 1 / 3),
+        ({"level": "high-school", "field": "psychology"}, 0.0),  # below a degree there is no field
+    ],
+)
+def test_a_degree_rule_s_progress_is_its_share_of_parts_met(education: dict[str, Any], progress: float) -> None:
+    assert rule(CCM_DEGREE).progress(answers(education=education)) == pytest.approx(progress)
+
+
+@pytest.mark.parametrize(
+    ("education", "has"),
+    [
+        # A level always in one field never shows another field; field experience is said
+        # missing only where the level and the field are right.
+        ({"level": "rn-diploma", "field": "unrelated"}, "has a hospital nursing diploma (RN diploma)"),
+        ({"level": "bachelor", "field": "unrelated"}, "has a bachelor's degree in an unrelated field"),
+    ],
+)
+def test_what_a_degree_gap_says_the_person_has(education: dict[str, Any], has: str) -> None:
+    (gap,) = rule(CCM_DEGREE).gaps(answers(education=education))
+    assert gap.message == f"{CCM_DEGREE_TEXT} ({has})"
+
+
+def test_a_job_detail_adds_only_to_the_jobs_it_is_about() -> None:
+    ccm_supervised = rule(months_of("case_management_ccm_supervised", 12))
+    in_case_management = answers(employment={**CASE_MANAGEMENT_JOB, "supervised_by_ccm": True})
+    in_care_management = answers(employment={**CARE_MANAGEMENT_JOB, "supervised_by_ccm": True})
+    assert ccm_supervised.months_to_close(in_case_management) == 12
+    assert ccm_supervised.months_to_close(in_care_management) is None
+
+
+@pytest.mark.parametrize(
+    ("document", "credential_id", "progress"),
+    [
+        # No license, degree or certification (0), and 48 of 24 months counted as all of it (1).
+        ({"experience": {"case_management": 4}}, "ccm", 50),
+        # 60 of 30 CE hours count as all of them, and nothing else: a quarter of CMGT-BC's four.
+        ({"ce_hours": {CE: 60}}, "cmgt-bc", 25),
+    ],
+)
+def test_more_than_enough_counts_as_enough_in_progress(
+    document: dict[str, Any], credential_id: str, progress: int
+) -> None:
+    assert credential_result(score(document), credential_id).progress == progress
+
+
+def _a_job_adding_both(data: dict[str, Any]) -> None:
+    """A variant whose nursing job adds supervised care management as well as direct contact."""
+    job = next(kind for kind in data["employment_kinds"] if kind["id"] == "nursing")
+    job["accrues"].append("supervised_care_management")
+
+
+@pytest.mark.parametrize(
+    ("care_years", "months"),
+    [
+        # 24 months before care management counts: the job's own direct contact closes 12 first.
+        (0, 12.0),
+        # 6 months to the 24, 6 of direct contact on the way, then 6 more at twice the rate: 9.
+        (1.5, 9.0),
+    ],
+)
+def test_a_job_adding_both_kinds_closes_direct_contact_the_sooner_way(care_years: float, months: float) -> None:
+    catalog = variant(_a_job_adding_both)
+    compiler = Compiler(catalog, "none")
+    direct = compiler.rule(Condition.model_validate(DIRECT_BEYOND_24), 35.0)
+    model = answers_model(catalog)
+    person = model.model_validate({
+        "experience": {"supervised_care_management": care_years},
+        "employment": {"current": "nursing", "hours_per_week": 35},
+    })  # fmt: skip
+    assert direct.months_to_close(person) == pytest.approx(months)
+
+
+THIRD = [RN_LICENSE, months_of("rn", 24), months_of("case_management", 12)]
+
+
+def test_an_any_of_names_its_closest_option_and_everything_it_lacks() -> None:
+    either = rule({
+        "any_of": [
+            {"id": "half", "label": "a half", "all_of": [RN_LICENSE, months_of("rn", 12)]},
+            {"id": "third", "label": "a third", "all_of": THIRD},
+            {"id": "also-half", "label": "also a half", "all_of": [RN_LICENSE, months_of("case_management", 6)]},
+        ]
+    })  # fmt: skip
+    person = answers(licenses=["rn"])
+    (gap,) = either.gaps(person)
+    # Two options are half met: the first of them is the closest; the option's gaps are joined.
+    assert gap.message.endswith("; closest: needs 12 more months of practice as a registered nurse (has 0 of 12)")
+    assert either.progress(person) == pytest.approx(0.5)  # the best option's share, not the worst
+    third = rule({"any_of": [
+        {"id": "third", "label": "a third", "all_of": THIRD},
+        {"id": "cert", "label": "a CRC", "all_of": [{"certification": {"any_of": ["crc"]}}]},
+    ]})  # fmt: skip
+    (gap,) = third.gaps(person)
+    assert gap.message.endswith(
+        "; closest: needs 24 more months of practice as a registered nurse (has 0 of 24);"
+        " needs 12 more months of full-time case management (has 0 of 12)"
+    )
+
+
+def test_a_sooner_date_beats_more_of_a_later_route() -> None:
+    # "soon" is 6 months away with nothing met; "later" 12 months away with its license met.
+    person = answers(licenses=["rn"], employment=CASE_MANAGEMENT_JOB)
+    routes = (
+        route("later", months_of("case_management", 12), RN_LICENSE),
+        route("soon", months_of("case_management", 6)),
+    )
+    assert chosen(person, *routes) == ("soon", 1, date(2027, 5, 29))
