@@ -9,7 +9,9 @@ import pytest
 from conftest import Invoke, check_golden
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS: list[list[str]] = [[], ["quiz"], ["score"], ["roles"], ["show"], ["compare"], ["validate"], ["schema"]]
+COMMANDS: list[list[str]] = [
+    [], ["quiz"], ["score"], ["summary"], ["roles"], ["show"], ["compare"], ["validate"], ["schema"],
+]  # fmt: skip
 
 
 def render_cli_reference(invoke: Invoke) -> str:
