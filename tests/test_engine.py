@@ -1041,7 +1041,8 @@ def test_a_left_out_preference_neither_helps_nor_hurts() -> None:
     )
     assert {(reason.points, reason.max_points) for reason in case.reasons} == {(0, 0)}
     result = score({})
-    assert [(role.id, role.fit) for role in result.roles] == [("case-manager", None), ("care-manager", None)]
+    # No fit and no readiness to tell them apart: by id.
+    assert [(role.id, role.fit) for role in result.roles] == [("care-manager", None), ("case-manager", None)]
     assert result.warnings == (NOTHING_GIVEN,)
 
 
@@ -1103,15 +1104,18 @@ def test_fit_rounds_half_to_even(ratings: tuple[int, ...], fit: int) -> None:
     assert [role.fit for role in result.roles] == [fit, fit]
 
 
-def test_equal_fits_rank_by_readiness_then_the_catalog_order() -> None:
+def test_equal_fits_rank_by_readiness_then_by_id() -> None:
     empathy = {"skills": {"empathy": 5}}  # 2 of 2 for both roles: 100 each
-    assert score(empathy).ranking == ("case-manager", "care-manager")  # nothing else: the catalog's order
+    assert score(empathy).ranking == ("care-manager", "case-manager")  # nothing else: by id
     # A bachelor's in any field meets the care manager's entry and not the case manager's.
     unrelated = score({**empathy, "education": {"level": "bachelor", "field": "unrelated"}})
     assert [(role.id, role.fit, role.entry.met) for role in unrelated.roles] == [
         ("care-manager", 100, True),
         ("case-manager", 100, False),
     ]
+    # An RN license meets the case manager's entry and not the care manager's: readiness wins over id.
+    nurse = score({**empathy, "licenses": ["rn"]})
+    assert [(role.id, role.entry.met) for role in nurse.roles] == [("case-manager", True), ("care-manager", False)]
 
 
 def test_a_higher_fit_ranks_first_whatever_the_readiness() -> None:

@@ -227,9 +227,9 @@ def readiness(role: RoleResult) -> tuple[bool, int, date, int]:
 
 
 def rank(roles: list[RoleResult]) -> list[RoleResult]:
-    """By fit; ties, and the roles with no fit (after those with one), by readiness; then in
-    the catalog's order (sorted is stable)."""
-    return sorted(roles, key=lambda role: (role.fit is None, -(role.fit or 0), readiness(role)))
+    """By fit; ties, and the roles with no fit (after those with one), by readiness; then by
+    id, so that the order of roles in the file changes nothing."""
+    return sorted(roles, key=lambda role: (role.fit is None, -(role.fit or 0), readiness(role), role.id))
 
 
 Test = Callable[[Answers], bool]
