@@ -85,7 +85,7 @@ def test_a_deep_roles_file_is_refused_with_its_line(invoke: Invoke, tmp_path: Pa
 
 def test_a_csv_header_of_thousands_of_dotted_parts(invoke: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "deep.csv"
-    path.write_text("id," + ".".join(["a"] * 5_000) + "\nx,1\n")
+    path.write_text("id,education." + ".".join(["a"] * 5_000) + "\nx,1\n")  # inside an answers field
     result = invoke(["score", str(path), *AS_OF])
     assert result.exit_code == 1
     assert_no_bug(result.stderr)
@@ -422,12 +422,18 @@ def test_more_messages_stay_short_and_in_our_words(invoke: Invoke, tmp_path: Pat
 
 
 def test_a_huge_csv_column_is_quoted_in_part(invoke: Invoke, tmp_path: Path) -> None:
-    column = "x" * 100_000
+    column = "skills." + "x" * 100_000  # an answers field: its error quotes a part of it
     path = tmp_path / "wide.csv"
     path.write_text(f"id,{column},{column}.b\nr1,1,2\n")
     result = invoke(["score", str(path), *AS_OF])
     assert result.exit_code == 1
     assert len(result.stdout) < 1_000
+    # Not an answers field: passed through as data, and named on stderr in one short line.
+    kept = tmp_path / "kept.csv"
+    kept.write_text(f"id,{'y' * 100_000}\nr1,1\n")
+    passed = invoke(["score", str(kept), *AS_OF])
+    assert passed.exit_code == 0
+    assert len(passed.stderr) < 200
 
 
 def test_completion_setup_in_a_broken_home_is_one_line(tmp_path: Path) -> None:

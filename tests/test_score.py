@@ -244,3 +244,53 @@ def test_score_on_a_terminal_says_it_is_reading_stdin(invoke: Invoke, monkeypatc
         "caremgr: reading answers records from the terminal, one JSON document a line;"
         " end with Ctrl-D (or give a file: caremgr score FILE)\n"
     )
+
+
+def test_roster_columns_that_are_not_answers_are_passed_through(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "id;name;education.level;education.field;email;Notes\r\n"
+        '007;Jos\u00e9 Ana;bachelor;social-work;ana@example.org;=HYPERLINK("x")\r\n'
+        "b2;Ben;phd;;ben@example.org;\r\n",
+        encoding="utf-8",
+    )
+    result = invoke(["score", str(path), "--output-format", "csv", *AS_OF])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"caremgr: {path}: kept 3 columns that are not answers fields, passed through: name, email, Notes",
+        "caremgr: 1 of 2 records had problems (see their errors in the output)",
+    ]
+    table = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert list(table[0])[:6] == ["source", "line", "id", "name", "email", "Notes"]
+    assert [(row["id"], row["name"], row["email"], row["Notes"]) for row in table] == [
+        ("007", "Jos\u00e9 Ana", "ana@example.org", '\'=HYPERLINK("x")'),  # neutralised, not lost
+        ("b2", "Ben", "ben@example.org", ""),  # a bad row keeps its columns too
+    ]
+    lines = [json.loads(line) for line in invoke(["score", str(path), *AS_OF]).stdout.splitlines()]
+    assert [line["columns"] for line in lines] == [
+        {"name": "Jos\u00e9 Ana", "email": "ana@example.org", "Notes": '=HYPERLINK("x")'},  # JSON: as given
+        {"name": "Ben", "email": "ben@example.org", "Notes": ""},
+    ]
+    strict = invoke(["score", str(path), "--strict", *AS_OF])
+    assert strict.exit_code == 1
+    assert "name: unknown field 'name'" in json.loads(strict.stdout.splitlines()[0])["errors"][0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=5))
+def test_any_text_in_a_passed_through_column_is_one_safe_cell(names: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from caremgr_cli.cli.app import app
+
+    given = io.StringIO(newline="")
+    writer = csv.writer(given)
+    writer.writerow(["education.level", "name"])
+    writer.writerows([["bachelor", name] for name in names])
+    result = CliRunner().invoke(app, ["score", "--input-format", "csv", "--output-format", "csv", *AS_OF],
+                                input=given.getvalue())  # fmt: skip
+    table = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert len(table) == 1 + len(names)
+    for row in table[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))

@@ -67,24 +67,32 @@ def _validated(record: Record, model: type[Answers], catalog: Catalog) -> tuple[
 
 def run_batch(
     catalog: Catalog, formats: dict[str, str], output: str, today: date, write: Callable[[bytes], object],
-    progress: Progress, *, bom: bool = False, delimiter: str | None = None,
+    progress: Progress, *, bom: bool = False, delimiter: str | None = None, strict: bool = False,
+    tell_kept: Callable[[str, list[str]], None] | None = None,
 ) -> tuple[int, int]:  # fmt: skip
     """Score every record of every input, writing each outcome as it comes (JSON Lines or CSV,
     after a byte-order mark if `bom`); returns (bad records, all records)."""
     from .answers.model import answers_model
-    from .answers.records import read_records
+    from .answers.records import Columns, read_records
     from .engine.score import compile_catalog
     from .output.csv import CsvWriter
     from .output.json import outcome_line
 
     model, engine = answers_model(catalog), compile_catalog(catalog)
-    encode = CsvWriter(catalog, write, bom=bom).row if output == "csv" else outcome_line
+    # A CSV column is an answers field when its first part names one (education.level, skills.x);
+    # the rest (name, email, notes) are passed through, unless `strict` refuses them.
+    fields = set(model.model_fields)
+    columns = Columns(None if strict else (lambda column: column.split(".")[0] in fields), tell_kept)
+    table = CsvWriter(catalog, write, bom=bom) if output == "csv" else None
+    encode = table.row if table is not None else outcome_line
     bad = total = 0
     for name, fmt in formats.items():
-        records = read_records(name, fmt, progress.tick, delimiter)
+        records = read_records(name, fmt, progress.tick, delimiter, columns)
         for outcome in score_records(records, catalog, model, engine, today):
             total += 1
             bad += outcome.result is None
             write(encode(outcome))
             progress.count(total)
+    if table is not None:
+        table.finish()
     return bad, total

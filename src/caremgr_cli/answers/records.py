@@ -31,6 +31,16 @@ class Record(NamedTuple):  # a tuple: one is made per record, and tuples are mad
     line: int | None
     document: Any = None
     problem: str | None = None
+    # A CSV row's cells in columns that are not answers fields (name, email, notes), as given.
+    kept: tuple[tuple[str, str], ...] = ()
+
+
+class Columns(NamedTuple):
+    """How a CSV header is read: which columns are answers fields (the rest are kept and passed
+    through), and whom to tell which were kept. None: every column is an answers field."""
+
+    is_answer: Callable[[str], bool] | None = None
+    tell_kept: Callable[[str, list[str]], None] | None = None
 
 
 def format_of(name: str, chosen: str | None) -> str | None:
@@ -82,9 +92,14 @@ def open_binary(name: str, tick: Callable[[int], None] | None = None) -> IO[byte
 
 
 def read_records(
-    name: str, fmt: str, tick: Callable[[int], None] | None = None, delimiter: str | None = None
+    name: str,
+    fmt: str,
+    tick: Callable[[int], None] | None = None,
+    delimiter: str | None = None,
+    columns: Columns = Columns(),  # noqa: B008 - a tuple, never changed
 ) -> Iterator[Record]:
-    """The records of one input; `delimiter` is CSV's (None: told from the header line)."""
+    """The records of one input; `delimiter` and `columns` say how to read CSV (delimiter None:
+    told from the header line)."""
     source = "<stdin>" if name == "-" else display_name(name)
     try:
         if fmt in ("yaml", "json"):
@@ -99,18 +114,18 @@ def read_records(
         return
     with handle if name != "-" else contextlib.nullcontext(handle):  # never close stdin
         if fmt != "auto":
-            yield from _records_of(handle, fmt, source, delimiter)
+            yield from _records_of(handle, fmt, source, delimiter, columns)
             return
         peekable = _peekable(handle)
         try:
-            yield from _records_of(peekable, _told_apart(peekable), source, delimiter)
+            yield from _records_of(peekable, _told_apart(peekable), source, delimiter, columns)
         finally:
             if peekable is not handle:  # a buffer of ours over stdin: it must not close stdin
                 cast(io.BufferedReader, peekable).detach()
 
 
-def _records_of(handle: IO[bytes], fmt: str, source: str, delimiter: str | None) -> Iterator[Record]:
-    return _jsonl_records(handle, source) if fmt == "jsonl" else _csv_records(handle, source, delimiter)
+def _records_of(handle: IO[bytes], fmt: str, source: str, delimiter: str | None, columns: Columns) -> Iterator[Record]:
+    return _jsonl_records(handle, source) if fmt == "jsonl" else _csv_records(handle, source, delimiter, columns)
 
 
 def _os_problem(error: OSError) -> str:
@@ -243,7 +258,7 @@ class _Lines:
 DELIMITERS = ",;\t"
 
 
-def _csv_records(handle: IO[bytes], source: str, delimiter: str | None) -> Iterator[Record]:
+def _csv_records(handle: IO[bytes], source: str, delimiter: str | None, columns: Columns) -> Iterator[Record]:
     lines = _Lines(handle)
     header_line = next(lines, None)
     if header_line is None:
@@ -257,6 +272,10 @@ def _csv_records(handle: IO[bytes], source: str, delimiter: str | None) -> Itera
     if twice is not None:
         yield Record(source, 1, problem=twice)
         return
+    is_answer = columns.is_answer or (lambda _column: True)
+    kept = [index for index, column in enumerate(header) if not is_answer(column.strip())]
+    if kept and columns.tell_kept is not None:
+        columns.tell_kept(source, [header[index].strip() for index in kept])
     reader = csv.reader(lines, delimiter=chosen)
     while True:
         first = lines.number + 1
@@ -271,7 +290,7 @@ def _csv_records(handle: IO[bytes], source: str, delimiter: str | None) -> Itera
         if problem is not None:
             yield Record(source, first, problem=problem)
         elif any(cell.strip() for cell in row):
-            yield _csv_record(source, first, header, row)
+            yield _csv_record(source, first, header, row, kept)
 
 
 def _sniffed(header: str) -> str:
@@ -292,19 +311,22 @@ def _repeated_column(header: list[str]) -> str | None:
     return None
 
 
-def _csv_record(source: str, line: int, header: list[str], row: list[str]) -> Record:
+def _csv_record(source: str, line: int, header: list[str], row: list[str], kept: list[int]) -> Record:
     if len(row) > len(header):
         return Record(source, line, problem=f"has {len(row)} cells but the header has {len(header)}")
+    passed = tuple((header[index].strip(), row[index] if index < len(row) else "") for index in kept)
+    answers = [(column, cell) for index, (column, cell) in enumerate(zip(header, row, strict=False))
+               if index not in kept]  # fmt: skip
     try:
-        return Record(source, line, _csv_document(header, row))
+        return Record(source, line, _csv_document(answers), kept=passed)
     except ValueError as error:
-        return Record(source, line, problem=str(error))
+        return Record(source, line, problem=str(error), kept=passed)
 
 
-def _csv_document(header: list[str], row: list[str]) -> dict[str, Any]:
+def _csv_document(cells: list[tuple[str, str]]) -> dict[str, Any]:
     """Dotted column names (education.level, skills.clinical) become nested fields; empty cells are omitted."""
     document: dict[str, Any] = {}
-    for column, cell in zip(header, row, strict=False):
+    for column, cell in cells:
         value = cell.strip()
         if not value:
             continue

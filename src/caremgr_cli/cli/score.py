@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from caremgr_cli.errors import ExitCode, Stopped, UserError, say
+from caremgr_cli.errors import ExitCode, Stopped, UserError, printable, say
 
 from .common import AsOfOption, load_catalog, parse_day
 
@@ -47,6 +47,10 @@ class Delimiter(str, Enum):
     tab = "tab"
 
 
+StrictOption = Annotated[
+    bool,
+    typer.Option("--strict", help="Refuse CSV columns that are not answers fields, instead of passing them through."),
+]
 DelimiterOption = Annotated[
     Delimiter | None,
     typer.Option("--delimiter", help="CSV input's delimiter: , ; or tab (default: told from the header line)."),
@@ -102,6 +106,14 @@ def _stopping_between_records() -> Iterator[Callable[[bytes], object]]:
             signal.signal(signum, handler)
 
 
+def _tell_kept(source: str, columns: list[str]) -> None:
+    """One line, however many or long the names: the first ten, each cut at 40 characters."""
+    names = ", ".join(printable(name[:40]) + ("…" if len(name) > 40 else "") for name in columns[:10])
+    more = f" and {len(columns) - 10:,} more" if len(columns) > 10 else ""
+    count = f"{len(columns):,} {'column' if len(columns) == 1 else 'columns'}"
+    say(f"caremgr: {printable(source)}: kept {count} that are not answers fields, passed through: {names}{more}")
+
+
 def _stdin_is_a_terminal() -> bool:
     try:
         return bool(sys.stdin) and sys.stdin.isatty()
@@ -117,6 +129,7 @@ def score_command(
     as_of: AsOfOption = None,
     excel: ExcelOption = False,
     delimiter: DelimiterOption = None,
+    strict: StrictOption = False,
 ) -> None:
     """Score many people: one result per answers record, in input order."""
     from caremgr_cli.answers.records import format_of
@@ -145,6 +158,7 @@ def score_command(
         bad, total = run_batch(
             catalog, known, output_format.value, today, write, progress, bom=excel,
             delimiter=None if delimiter is None else ("\t" if delimiter is Delimiter.tab else delimiter.value),
+            strict=strict, tell_kept=_tell_kept,
         )  # fmt: skip
     if bad:
         raise UserError([f"caremgr: {bad:,} of {total:,} records had problems (see their errors in the output)"])

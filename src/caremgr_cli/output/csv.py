@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from caremgr_cli.engine.results import Gap
 
 
-def csv_header(catalog: Catalog) -> list[str]:
-    columns = ["source", "line", "id", "best_fit", "next_step"]
+def csv_header(catalog: Catalog, kept: list[str]) -> list[str]:
+    """`kept`: the columns passed through from the input, after `id`."""
+    columns = ["source", "line", "id", *kept, "best_fit", "next_step"]
     for role_id, credential_ids in _columns(catalog):
         columns += [f"{role_id}.fit", f"{role_id}.entry_met", f"{role_id}.entry_route", f"{role_id}.entry_gaps"]
         for credential_id in credential_ids:
@@ -41,14 +42,17 @@ def _columns(catalog: Catalog) -> list[tuple[str, list[str]]]:
     return columns
 
 
-def csv_row(outcome: Outcome, catalog: Catalog) -> list[str]:
+def csv_row(outcome: Outcome, catalog: Catalog, kept: list[str]) -> list[str]:
     record, result = outcome.record, outcome.result
     row = [record.source, "" if record.line is None else str(record.line)]
+    given = dict(record.kept)
+    passed = [given.get(name, "") for name in kept]
     if result is None:
         document_id = record.document.get("id") if isinstance(record.document, dict) else None
-        blanks = len(csv_header(catalog)) - 4  # all but source, line, id and errors
-        return [*row, str(document_id if document_id is not None else ""), *[""] * blanks, "; ".join(outcome.errors)]
-    row += [result.id or "", result.ranking[0], next(iter(next_steps(result, 1)), "")]
+        blanks = len(csv_header(catalog, [])) - 4  # all but source, line, id and errors
+        document_id = str(document_id if document_id is not None else "")
+        return [*row, document_id, *passed, *[""] * blanks, "; ".join(outcome.errors)]
+    row += [result.id or "", *passed, result.ranking[0], next(iter(next_steps(result, 1)), "")]
     roles = {role.id: role for role in result.roles}
     credentials = {c.id: c for role in result.roles for c in role.credentials}
     for role_id, credential_ids in _columns(catalog):
@@ -81,17 +85,33 @@ def safe_cell(text: str) -> str:
 
 
 class CsvWriter:
-    """Rows as UTF-8 bytes, for the batch's byte stream; the header is written at once, after a
-    byte-order mark when asked (Excel reads UTF-8 only with one)."""
+    """Rows as UTF-8 bytes, for the batch's byte stream. The header comes with the first row, as
+    the columns passed through are those of the first record (a CSV input's own columns);
+    `finish` writes it when there was no row. A byte-order mark leads when asked (Excel reads
+    UTF-8 only with one)."""
 
     def __init__(self, catalog: Catalog, write: Callable[[bytes], object], *, bom: bool = False) -> None:
         self.catalog = catalog
+        self.write = write
+        self.bom = bom
+        self.kept: list[str] | None = None
         self.buffer = io.StringIO()
         self.writer = csv.writer(self.buffer, lineterminator="\r\n")
-        write(("\ufeff" if bom else "").encode() + self._encode(csv_header(catalog)))
 
     def row(self, outcome: Outcome) -> bytes:
-        return self._encode(csv_row(outcome, self.catalog))
+        header = b""
+        if self.kept is None:
+            header = self._header([name for name, _ in outcome.record.kept])
+        assert self.kept is not None
+        return header + self._encode(csv_row(outcome, self.catalog, self.kept))
+
+    def finish(self) -> None:
+        if self.kept is None:
+            self.write(self._header([]))
+
+    def _header(self, kept: list[str]) -> bytes:
+        self.kept = kept
+        return ("\ufeff" if self.bom else "").encode() + self._encode(csv_header(self.catalog, kept))
 
     def _encode(self, cells: list[str]) -> bytes:
         self.buffer.seek(0)

@@ -84,10 +84,12 @@ def _json_fields(items: list[tuple[str, Any]]) -> dict[str, Any]:
     return {key: value.isoformat() if isinstance(value, date) else value for key, value in items}
 
 
-def result_line(result: Result, source: str, line: int) -> bytes:
-    """One result of a batch as a JSON Lines record: `source` and `line`, then the result's
-    fields as pydantic writes them (compact, UTF-8), newline-terminated."""
+def result_line(result: Result, source: str, line: int, kept: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """One result of a batch as a JSON Lines record: `source`, `line` and any `columns` kept from
+    a CSV row, then the result's fields as pydantic writes them (compact, UTF-8), newline-terminated."""
     start = b'{"source":%s,"line":%d,' % (json.dumps(source, ensure_ascii=False).encode(), line)
+    if kept:
+        start += b'"columns":%s,' % json.dumps(dict(kept), ensure_ascii=False).encode()
     return start + result_adapter().dump_json(result)[1:] + b"\n"
 
 
@@ -95,7 +97,7 @@ def outcome_line(outcome: Outcome) -> bytes:
     """The JSON Lines record of one batch record: its result, or its errors."""
     record = outcome.record
     if outcome.result is not None:
-        return result_line(outcome.result, record.source, record.line or 0)
+        return result_line(outcome.result, record.source, record.line or 0, record.kept)
     document = {"schema_version": SCHEMA_VERSION, "source": record.source, "line": record.line,
-                "errors": list(outcome.errors)}  # fmt: skip
+                **({"columns": dict(record.kept)} if record.kept else {}), "errors": list(outcome.errors)}  # fmt: skip
     return json.dumps(document, ensure_ascii=False).encode() + b"\n"
