@@ -165,26 +165,31 @@ def test_batch_lines_and_quiz_documents_agree(document: dict[str, Any]) -> None:
 
 
 def test_a_roster_exported_as_a_spreadsheet_would_export_it(invoke: Invoke, tmp_path: Path) -> None:
-    # A byte-order mark, CRLF line ends, semicolons, empty cells, a malformed row, a Latin-1
-    # byte in one row and a cell over csv's field limit in another: every other row is scored.
+    # A byte-order mark, CRLF line ends, semicolons, a name and an email column, empty cells, a
+    # malformed row, a Latin-1 byte in one row and a cell over csv's field limit in another:
+    # every other row is scored, with its name and email kept, and the counts are true.
     rows = [
-        b"id;education.level;education.field;licenses;employment.current;employment.hours_per_week",
-        b"ana;associate;nursing;rn;rn-case-management;30",
-        b"ben;bachelor;social-work;;;",
-        "jos\u00e9;master;social-work;lcsw;;".encode("latin-1"),  # one byte that is not UTF-8
-        b'big;"' + b"x" * 200_000 + b'";;;;',
-        b"cy;bachelor;unrelated;;;",
-        b"dee;phd;;;;",
-        b"eve;master;social-work;lmsw;case-management;40",
+        b"id;name;education.level;education.field;licenses;employment.current;employment.hours_per_week;email",
+        b"ana;Ana Ruiz;associate;nursing;rn;rn-case-management;30;ana@example.org",
+        b"ben;Ben Ode;bachelor;social-work;;;;",
+        "jos\u00e9;Jos\u00e9 Paz;master;social-work;lcsw;;;jose@example.org".encode("latin-1"),  # not UTF-8
+        b'big;Big;"' + b"x" * 200_000 + b'";;;;;',
+        b"cy;Cy Lam;bachelor;unrelated;;;;cy@example.org",
+        b"dee;Dee;phd;;;;;dee@example.org",
+        b"eve;Eve Ng;master;social-work;lmsw;case-management;40;eve@example.org",
     ]
     path = tmp_path / "roster.csv"
     path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(rows) + b"\r\n")
     result = invoke(["score", str(path), *AS_OF])
     assert result.exit_code == 1
-    assert result.stderr == "caremgr: 3 of 7 records had problems (see their errors in the output)\n"
+    assert result.stderr.splitlines() == [
+        f"caremgr: {path}: kept 2 columns that are not answers fields, passed through: name, email",
+        "caremgr: 3 of 7 records had problems (see their errors in the output)",
+    ]
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(line["line"], line.get("id")) for line in lines] == [
-        (2, "ana"), (3, "ben"), (4, None), (5, None), (6, "cy"), (7, None), (8, "eve"),
+    assert [(line["line"], line.get("id"), line.get("columns", {}).get("name")) for line in lines] == [
+        (2, "ana", "Ana Ruiz"), (3, "ben", "Ben Ode"), (4, None, None), (5, None, None), (6, "cy", "Cy Lam"),
+        (7, None, "Dee"), (8, "eve", "Eve Ng"),
     ]  # fmt: skip
     assert lines[2]["errors"] == ["is not UTF-8 text"]
     assert lines[3]["errors"] == ["not valid CSV: field larger than field limit (131072)"]
