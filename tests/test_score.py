@@ -188,11 +188,12 @@ def test_a_roster_exported_as_a_spreadsheet_would_export_it(invoke: Invoke, tmp_
     ]
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(line["line"], line.get("id"), line.get("columns", {}).get("name")) for line in lines] == [
-        (2, "ana", "Ana Ruiz"), (3, "ben", "Ben Ode"), (4, None, None), (5, None, None), (6, "cy", "Cy Lam"),
-        (7, None, "Dee"), (8, "eve", "Eve Ng"),
+        # The row that is not UTF-8 keeps its columns, the bad byte shown as a replacement mark.
+        (2, "ana", "Ana Ruiz"), (3, "ben", "Ben Ode"), (4, None, "Jos\ufffd Paz"), (5, None, ""),
+        (6, "cy", "Cy Lam"), (7, None, "Dee"), (8, "eve", "Eve Ng"),
     ]  # fmt: skip
-    assert lines[2]["errors"] == ["is not UTF-8 text"]
-    assert lines[3]["errors"] == ["not valid CSV: field larger than field limit (131072)"]
+    assert lines[2]["errors"] == ['is not UTF-8 text (save the spreadsheet as "CSV UTF-8")']
+    assert lines[3]["errors"] == ["not valid CSV: a cell is longer than the limit of 131,072 characters"]
     assert lines[5]["errors"][0].startswith("education.level: must be one of")
     assert lines[1]["roles"][0]["entry"]["route"] == "social-work"
 
@@ -299,3 +300,41 @@ def test_any_text_in_a_passed_through_column_is_one_safe_cell(names: list[str]) 
     for row in table[1:]:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_a_quote_left_open_is_its_own_row_s_problem(invoke: Invoke, tmp_path: Path) -> None:
+    # The open quote would swallow the next rows into a1's name, and give a1 a3's degree.
+    path = tmp_path / "open.csv"
+    path.write_text(
+        'id,name,education.level\r\na1,"Unclosed,high-school\r\na2,Two,bachelor\r\na3,"Three",master\r\n'
+        "a4,Four,high-school\r\n"
+    )
+    lines = [json.loads(line) for line in invoke(["score", str(path), *AS_OF]).stdout.splitlines()]
+    assert [(line["line"], line.get("id"), line.get("errors")) for line in lines] == [
+        (2, None, ["has a quote that is not closed on its line"]),
+        (3, "a2", None),
+        (4, "a3", None),
+        (5, "a4", None),
+    ]
+    assert [line["roles"][0]["entry"]["met"] for line in lines[1:]] == [True, True, False]
+
+
+def test_a_note_over_two_lines_is_one_cell(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text('id,name,notes\r\nn1,Ann,"line one\r\nline two"\r\nn2,Bo,x\r\n')
+    lines = [json.loads(line) for line in invoke(["score", str(path), *AS_OF]).stdout.splitlines()]
+    assert [(line["line"], line["columns"]["notes"]) for line in lines] == [(2, "line one\r\nline two"), (4, "x")]
+
+
+def test_a_column_that_nearly_names_an_answers_field_is_read_not_passed_through(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "typos.csv"
+    path.write_text("ID,Education.Level,licence,name\nx1,bachelor,rn,Xu\n")
+    result = invoke(["score", str(path), *AS_OF])
+    (line,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert line["columns"] == {"name": "Xu"}
+    assert line["errors"] == [
+        "ID: unknown field 'ID' (allowed: id, education, licenses, certifications, experience, ce_hours, employment,"
+        " preferences, skills)",
+        "Education: unknown field 'Education'; did you mean 'education'?",
+        "licence: unknown field 'licence'; did you mean 'licenses'?",
+    ]

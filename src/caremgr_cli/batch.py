@@ -65,6 +65,21 @@ def _validated(record: Record, model: type[Answers], catalog: Catalog) -> tuple[
     return answers, ()
 
 
+def _answers_column(fields: list[str]) -> Callable[[str], bool]:
+    """Whether a CSV column is meant for an answers field: its first dotted part names one, or
+    nearly does ("Education.Level", "licence"): such a column is read, and its mistake shown,
+    never passed through silently."""
+    from .reading import closest
+
+    lowered = {field.lower() for field in fields}
+
+    def is_answer(column: str) -> bool:
+        first = column.split(".", maxsplit=1)[0].lower()
+        return first in lowered or closest(first, fields) is not None
+
+    return is_answer
+
+
 def run_batch(
     catalog: Catalog, formats: dict[str, str], output: str, today: date, write: Callable[[bytes], object],
     progress: Progress, *, bom: bool = False, delimiter: str | None = None, strict: bool = False,
@@ -81,8 +96,7 @@ def run_batch(
     model, engine = answers_model(catalog), compile_catalog(catalog)
     # A CSV column is an answers field when its first part names one (education.level, skills.x);
     # the rest (name, email, notes) are passed through, unless `strict` refuses them.
-    fields = set(model.model_fields)
-    columns = Columns(None if strict else (lambda column: column.split(".")[0] in fields), tell_kept)
+    columns = Columns(None if strict else _answers_column(list(model.model_fields)), tell_kept)
     table = CsvWriter(catalog, write, bom=bom) if output == "csv" else None
     encode = table.row if table is not None else outcome_line
     bad = total = 0

@@ -228,6 +228,7 @@ class _Lines:
         self.handle = handle
         self.number = 0
         self.bad: dict[int, str] = {}
+        self.taken: list[str] = []  # the lines of the row being read (csv.reader takes them one by one)
 
     def __iter__(self) -> _Lines:
         return self
@@ -241,14 +242,19 @@ class _Lines:
             while raw and not raw.endswith(b"\n"):  # skip the rest of the overlong line
                 raw = self.handle.readline(MAX_BYTES)
             self.bad[self.number] = f"line is longer than the limit of {MAX_BYTES:,} bytes"
-            return "\n"
+            return self._took("\n")
         if self.number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         try:
-            return raw.decode("utf-8")
+            return self._took(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            self.bad[self.number] = "is not UTF-8 text"
-            return raw.decode("utf-8", "replace")
+            self.bad[self.number] = 'is not UTF-8 text (save the spreadsheet as "CSV UTF-8")'
+            return self._took(raw.decode("utf-8", "replace"))
+
+    def _took(self, line: str) -> str:
+        if len(self.taken) < MAX_ROW_LINES:
+            self.taken.append(line)
+        return line
 
     def problem_in(self, first: int, last: int) -> str | None:
         """The problem of a bad line among lines first..last (one row's), if any."""
@@ -256,6 +262,8 @@ class _Lines:
 
 
 DELIMITERS = ",;\t"
+# A row's lines kept to check for a quote left open (a cell of at most csv's field limit).
+MAX_ROW_LINES = 1_000
 
 
 def _csv_records(handle: IO[bytes], source: str, delimiter: str | None, columns: Columns) -> Iterator[Record]:
@@ -276,21 +284,49 @@ def _csv_records(handle: IO[bytes], source: str, delimiter: str | None, columns:
     kept = [index for index, column in enumerate(header) if not is_answer(column.strip())]
     if kept and columns.tell_kept is not None:
         columns.tell_kept(source, [header[index].strip() for index in kept])
+    blank = tuple((header[index].strip(), "") for index in kept)  # for a row that cannot be read
     reader = csv.reader(lines, delimiter=chosen)
     while True:
         first = lines.number + 1
+        lines.taken.clear()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as error:  # an oversized or malformed field: this row only
-            yield Record(source, first, problem=f"not valid CSV: {error}")
+            yield Record(source, first, problem=f"not valid CSV: {_csv_problem(error)}", kept=blank)
             continue
-        problem = lines.problem_in(first, lines.number)
-        if problem is not None:
-            yield Record(source, first, problem=problem)
-        elif any(cell.strip() for cell in row):
-            yield _csv_record(source, first, header, row, kept)
+        rows = [(first, row)]
+        if len(lines.taken) > 1 and _left_open(lines.taken[1:], chosen, len(header)):
+            # A quote left open swallowed whole rows: report it, and read those rows on their own.
+            alone = next(csv.reader(lines.taken[:1], delimiter=chosen), [])
+            yield _csv_record(source, first, header, alone, kept)._replace(
+                problem="has a quote that is not closed on its line"
+            )
+            again = csv.reader(lines.taken[1:], delimiter=chosen)
+            rows = [(first + offset, cells) for offset, cells in enumerate(again, start=1)]
+        for number, cells in rows:
+            if not any(cell.strip() for cell in cells) and lines.problem_in(number, number) is None:
+                continue
+            record = _csv_record(source, number, header, cells, kept)
+            problem = lines.problem_in(number, lines.number if len(rows) == 1 else number)
+            yield record if problem is None else record._replace(problem=problem)
+
+
+def _left_open(continuation: list[str], delimiter: str, width: int) -> bool:
+    """Whether a cell that runs over several lines holds whole rows: a line with as many cells
+    as the header is a row, not a note's second line (Excel's Alt+Enter)."""
+    return any(len(next(csv.reader([line], delimiter=delimiter), [])) == width for line in continuation if line.strip())
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """csv's own words, where they speak of Python rather than of the file."""
+    text = str(error)
+    if text.startswith("new-line character seen in unquoted field"):
+        return "a line break inside a cell that is not quoted"
+    if text.startswith("field larger than field limit"):
+        return f"a cell is longer than the limit of {csv.field_size_limit():,} characters"
+    return text
 
 
 def _sniffed(header: str) -> str:

@@ -110,8 +110,12 @@ def _tell_kept(source: str, columns: list[str]) -> None:
     """One line, however many or long the names: the first ten, each cut at 40 characters."""
     names = ", ".join(printable(name[:40]) + ("…" if len(name) > 40 else "") for name in columns[:10])
     more = f" and {len(columns) - 10:,} more" if len(columns) > 10 else ""
-    count = f"{len(columns):,} {'column' if len(columns) == 1 else 'columns'}"
-    say(f"caremgr: {printable(source)}: kept {count} that are not answers fields, passed through: {names}{more}")
+    count = (
+        "1 column that is not an answers field"
+        if len(columns) == 1
+        else f"{len(columns):,} columns that are not answers fields"
+    )
+    say(f"caremgr: {printable(source)}: kept {count}, passed through: {names}{more}")
 
 
 def _stdin_is_a_terminal() -> bool:
