@@ -380,3 +380,23 @@ def test_counts_always_add_up(documents: list[dict[str, Any]]) -> None:
         assert sum(gap["wordings"].values()) == gap["count"] <= results
     counts = [gap["count"] for gap in summary["top_gaps"]]
     assert counts == sorted(counts, reverse=True)
+
+
+def test_score_s_csv_output_is_told_apart_from_its_json_lines(invoke: Invoke, tmp_path: Path) -> None:
+    table = tmp_path / "results.csv"
+    table.write_text("source,line,id\r\nx,1,a\r\n")
+    result = invoke(["summary", str(table)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{table}:1: is not JSON Lines: summary reads what `caremgr score` writes as JSON Lines"
+        " (not its --output-format csv)\n"
+    )
+
+
+def test_an_export_into_a_missing_folder_is_refused_before_any_reading(
+    invoke: Invoke, cohort: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "missing" / "cohort.html"
+    result = invoke(["summary", str(cohort), "--export", str(target)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"{target}: cannot be saved: its folder does not exist\n"

@@ -45,7 +45,8 @@ def summary_command(results: ResultsArgument, export: ExportOption = None, as_js
         say(one_line(f"summary saved to {display_name(export)}"))
     bad, lines = document["bad_lines"], document["lines"]
     if bad:
-        raise UserError([f"caremgr: {bad:,} of {lines:,} lines could not be read; the summary counts the others"])
+        counted = "the summary counts the others" if bad < lines else "there was nothing to count"
+        raise UserError([f"caremgr: {bad:,} of {lines:,} lines could not be read; {counted}"])
 
 
 def _check_export(export: Path, allowed: tuple[str, ...]) -> None:
@@ -60,6 +61,8 @@ def _check_export(export: Path, allowed: tuple[str, ...]) -> None:
         )  # fmt: skip
     if export.is_dir():
         raise DocumentError([Problem(display_name(export), "is a folder, not a file")])
+    if not export.absolute().parent.is_dir():
+        raise DocumentError([Problem(display_name(export), "cannot be saved: its folder does not exist")])
 
 
 def _count(results: str) -> dict[str, Any]:
@@ -84,6 +87,9 @@ def _count(results: str) -> dict[str, Any]:
     with handle if results != "-" else contextlib.nullcontext(handle):  # never close stdin
         try:
             for line in read_lines(handle):
+                if line.number == 1 and (line.problem or "").endswith("(column 1)"):
+                    raise DocumentError([Problem(source, "is not JSON Lines: summary reads what `caremgr score` writes"
+                                                 " as JSON Lines (not its --output-format csv)", 1)])  # fmt: skip
                 problem = tally.add_line(line)
                 if problem is not None and tally.bad_lines <= SHOWN_PROBLEMS:
                     say(one_line(str(Problem(source, problem, line.number))))
