@@ -1537,3 +1537,71 @@ def test_a_sooner_date_beats_more_of_a_later_route() -> None:
         route("soon", months_of("case_management", 6)),
     )
     assert chosen(person, *routes) == ("soon", 1, date(2027, 5, 29))
+
+
+# --- summaries, readiness and what a date assumes (mutation testing, second pass) ----------------
+
+NURSE_CASE_MANAGER = {
+    **RN, "experience": {"rn": 1.5, "case_management": 1.5, "nursing_case_management": 1.5,
+                         "case_management_ccm_supervised": 1},
+    "ce_hours": {CE: 30}, "employment": {**CASE_MANAGEMENT_JOB, "supervised_by_ccm": True},
+    "preferences": {"care_style": "indirect"},
+}  # fmt: skip
+
+
+def test_a_role_s_summary_names_its_most_ready_credential() -> None:
+    # 12 months under a CCM: CCM eligible now, and named so.
+    case = role_result(score(NURSE_CASE_MANAGER), "case-manager")
+    assert case.summary == "fits 100/100 · meets the entry by the nursing route · CCM eligible now"
+    # Without them, CCM is 6 months away (18 of 24) and CMGT-BC 3 (21 of 24 months as an RN):
+    # the sooner is named (2026-11-29 + 3 months is 29 February 2027, clamped to the 28th).
+    sooner = {**NURSE_CASE_MANAGER, "experience": {"rn": 1.75, "case_management": 1.5, "nursing_case_management": 1.5},
+              "employment": CASE_MANAGEMENT_JOB}  # fmt: skip
+    assert role_result(score(sooner), "case-manager").summary == (
+        "fits 100/100 · meets the entry by the nursing route · CMGT-BC eligible on 2027-02-28"
+    )
+    # Both 6 months away: the one with more of its requirements met. CCM: its education and 18 of
+    # 24 months, 87; CMGT-BC: license, hours and CE met, 18 of 24 months as an RN, 93.
+    same_day = {**sooner, "experience": {**sooner["experience"], "rn": 1.5}}
+    assert role_result(score(same_day), "case-manager").summary.endswith("CMGT-BC eligible on 2027-05-29")
+
+
+def test_a_date_s_assumption_names_the_job_its_hours_and_its_details() -> None:
+    ccm = credential_result(score({**NURSE_CASE_MANAGER, "experience": {"rn": 1.5}}), "ccm")
+    assert ccm.assumes == (
+        "if you keep your current job (case management as an RN) at 40 hours a week,"
+        " supervised by a board-certified case manager (CCM)"
+    )
+    # A detail of another kind of job is not said: a care manager's job has no CCM supervisor.
+    care = {"experience": {"supervised_care_management": 1}, "education": {"level": "master", "field": "gerontology"},
+            "employment": {**CARE_MANAGEMENT_JOB, "supervised_by_ccm": True}}  # fmt: skip
+    assert (
+        credential_result(score(care), "cmc").assumes
+        == "if you keep your current job (care management) at 35 hours a week"
+    )
+
+
+def test_equal_fits_and_entries_rank_by_the_soonest_date_then_the_most_progress() -> None:
+    # Both entries met and no credential eligible: the case manager's CCM is 6 months away,
+    # the care manager's CMC 12 (a master's in gerontology, a year of care management).
+    base = {"licenses": ["rn"], "education": {"level": "master", "field": "gerontology"}, "skills": {"empathy": 5}}
+    soon_case = {**base, "experience": {"case_management": 1.5, "supervised_care_management": 1},
+                 "employment": {"current": "rn-case-management", "hours_per_week": 40}}  # fmt: skip
+    assert score(soon_case).ranking == ("case-manager", "care-manager")
+    soon_care = {**base, "experience": {"case_management": 0.5, "supervised_care_management": 1.5},
+                 "employment": CARE_MANAGEMENT_JOB}  # fmt: skip
+    assert score(soon_care).ranking == ("care-manager", "case-manager")
+
+
+def test_next_steps_put_an_eligible_credential_first_and_stop_at_three() -> None:
+    from caremgr_cli.engine.steps import next_steps
+
+    steps = next_steps(score(NURSE_CASE_MANAGER))
+    assert steps[:2] == [
+        "CCM: eligible now; you can apply",
+        "CMGT-BC: needs 6 more months of practice as a registered nurse (has 18 of 24); eligible on 2027-05-29"
+        " if you keep your current job (case management as an RN) at 40 hours a week,"
+        " supervised by a board-certified case manager (CCM)",
+    ]
+    assert len(steps) == 3
+    assert len(next_steps(score(NURSE_CASE_MANAGER), 5)) == 3  # three credentials: three steps at most

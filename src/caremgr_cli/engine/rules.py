@@ -376,9 +376,6 @@ class CompiledRoute:
         """The rules of this route a person does not meet."""
         return [rule for rule in self.rules if not rule.met(answers)]
 
-    def gaps(self, answers: Answers) -> tuple[Gap, ...]:
-        return tuple(rule.gap(answers) for rule in self.unmet(answers))
-
     def progress(self, answers: Answers) -> float:
         return mean_progress(self.rules, answers)
 
