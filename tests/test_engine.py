@@ -1555,14 +1555,14 @@ def test_a_role_s_summary_names_its_most_ready_credential() -> None:
     assert case.summary == "fits 100/100 · meets the entry by the nursing route · CCM eligible now"
     # Without them, CCM is 6 months away (18 of 24) and CMGT-BC 3 (21 of 24 months as an RN):
     # the sooner is named (2026-11-29 + 3 months is 29 February 2027, clamped to the 28th).
-    sooner = {**NURSE_CASE_MANAGER, "experience": {"rn": 1.75, "case_management": 1.5, "nursing_case_management": 1.5},
-              "employment": CASE_MANAGEMENT_JOB}  # fmt: skip
+    worked = {"case_management": 1.5, "nursing_case_management": 1.5}
+    sooner = {**NURSE_CASE_MANAGER, "experience": {**worked, "rn": 1.75}, "employment": CASE_MANAGEMENT_JOB}
     assert role_result(score(sooner), "case-manager").summary == (
         "fits 100/100 · meets the entry by the nursing route · CMGT-BC eligible on 2027-02-28"
     )
     # Both 6 months away: the one with more of its requirements met. CCM: its education and 18 of
     # 24 months, 87; CMGT-BC: license, hours and CE met, 18 of 24 months as an RN, 93.
-    same_day = {**sooner, "experience": {**sooner["experience"], "rn": 1.5}}
+    same_day = {**sooner, "experience": {**worked, "rn": 1.5}}
     assert role_result(score(same_day), "case-manager").summary.endswith("CMGT-BC eligible on 2027-05-29")
 
 
