@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any, NamedTuple
 
-from caremgr_cli.files import MAX_BYTES
-
 SCHEMA_VERSION = 2
 FIT_BUCKETS = ("0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90-100")
 NO_FIT = "none"
@@ -90,27 +88,13 @@ class Line(NamedTuple):
 
 
 def read_lines(handle: IO[bytes]) -> Iterator[Line]:
-    """Each non-blank line as JSON, or its problem. A line is read within MAX_BYTES (the rest
-    of a longer one is skipped), so no line can make memory grow without bound.
+    """Each non-blank line as JSON, or its problem, read as answers/records.py reads JSON Lines
+    (the same limit and messages) but without its check for duplicate keys: `score` never
+    writes one, and the check makes parsing five times slower."""
+    from caremgr_cli.answers.records import TOO_LONG, numbered_lines
 
-    Like answers/records.py's JSON Lines reader, with its messages, but without its check for
-    duplicate keys: `score` never writes one, and the check makes parsing five times slower."""
-    number = 0
-    while True:
-        raw = handle.readline(MAX_BYTES + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_BYTES:
-            while raw and not raw.endswith(b"\n"):
-                raw = handle.readline(MAX_BYTES)
-            yield Line(number, problem=f"line is longer than the limit of {MAX_BYTES:,} bytes")
-            continue
-        if number == 1:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-        if not raw.strip():
-            continue
-        yield _parse(number, raw)
+    for number, raw in numbered_lines(handle):
+        yield Line(number, problem=TOO_LONG) if raw is None else _parse(number, raw)
 
 
 def _parse(number: int, raw: bytes) -> Line:

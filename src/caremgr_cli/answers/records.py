@@ -149,7 +149,13 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     raise AssertionError("unreachable: a shorter dict means a repeated key")
 
 
-def _jsonl_records(handle: IO[bytes], source: str) -> Iterator[Record]:
+TOO_LONG = f"line is longer than the limit of {MAX_BYTES:,} bytes"
+
+
+def numbered_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """Each line that is not blank, with its number, read within MAX_BYTES so that no line can
+    make memory grow without bound: None for a longer one (its rest is skipped). A byte-order
+    mark before the first line is dropped."""
     number = 0
     while True:
         raw = handle.readline(MAX_BYTES + 1)
@@ -159,13 +165,17 @@ def _jsonl_records(handle: IO[bytes], source: str) -> Iterator[Record]:
         if len(raw) > MAX_BYTES:
             while raw and not raw.endswith(b"\n"):  # skip the rest of the overlong line
                 raw = handle.readline(MAX_BYTES)
-            yield Record(source, number, problem=f"line is longer than the limit of {MAX_BYTES:,} bytes")
+            yield number, None
             continue
         if number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
-        if not raw or raw.isspace():  # (empty: a file of just a byte-order mark)
-            continue
-        yield _parse_line(source, number, raw)
+        if raw and not raw.isspace():  # (empty: a file of just a byte-order mark)
+            yield number, raw
+
+
+def _jsonl_records(handle: IO[bytes], source: str) -> Iterator[Record]:
+    for number, raw in numbered_lines(handle):
+        yield Record(source, number, problem=TOO_LONG) if raw is None else _parse_line(source, number, raw)
 
 
 def _parse_line(source: str, number: int, raw: bytes) -> Record:
