@@ -77,10 +77,9 @@ class Answers(BaseModel):
         except ValidationError as error:
             errors = [{**detail, "loc": ("licenses", *detail["loc"])} for detail in error.errors()]
             given = {}
-        listed = [cls.formerly_licenses.get(key, (key, ""))[0] for key, held in given.items() if held]
-        notes = tuple(
-            cls.formerly_licenses[key][1] for key, held in given.items() if held and key in cls.formerly_licenses
-        )
+        true_keys = [key for key, value in given.items() if value]
+        listed = [cls.formerly_licenses.get(key, (key, ""))[0] for key in true_keys]
+        notes = tuple(cls.formerly_licenses[key][1] for key in true_keys if key in cls.formerly_licenses)
         try:
             answers = handler({**data, "licenses": listed})
         except ValidationError as error:
