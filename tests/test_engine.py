@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from caremgr_cli.answers.model import answers_model
 from caremgr_cli.catalog.load import catalog_from_bytes, load_catalog
 from caremgr_cli.catalog.models import AnswerTest, Catalog, Condition, Route
+from caremgr_cli.engine.dates import days_in
 from caremgr_cli.engine.results import CredentialResult, Gap, Reason, Result, RoleResult
 from caremgr_cli.engine.rules import CompiledRoute, Compiler, Rule
 from caremgr_cli.engine.score import (
@@ -28,7 +29,6 @@ from caremgr_cli.engine.score import (
     compile_catalog,
     compile_test,
     credential_notes,
-    days_in,
     project,
     rating_warnings,
 )

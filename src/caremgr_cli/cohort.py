@@ -12,7 +12,6 @@ person counts once per group, however many roles list the credential.
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from collections import Counter
@@ -20,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any, NamedTuple
+
+from caremgr_cli.engine.dates import shift_months
 
 SCHEMA_VERSION = 2
 FIT_BUCKETS = ("0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90-100")
@@ -247,11 +248,10 @@ def _opening(text: str) -> int | None:
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, or the month's last day (31 August + 6 months = 28 or 29
     February); date.max past the calendar's end."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    if year > date.max.year:
+    try:
+        return shift_months(day, months)
+    except ValueError:
         return date.max
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def fit_bucket(fit: int | None) -> str:

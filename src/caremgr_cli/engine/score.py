@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from caremgr_cli.answers.model import NO_PREFERENCE
 from caremgr_cli.catalog.models import AnswerTest, Catalog, Credential, Role, Route, walk
 
+from .dates import shift_months
 from .fit import Term, compile_term
 from .results import CitedSource, CredentialResult, EntryResult, Gap, PreferenceResult, Reason, Result, RoleResult
 from .rules import EPSILON, Answers, CompiledRoute, Compiler, Rule, months_to_meet
@@ -87,19 +88,6 @@ def add_months(day: date, months: float) -> date | None:
         return start + timedelta(days=math.ceil(rest * days - EPSILON))
     except (ValueError, OverflowError):
         return None
-
-
-def shift_months(day: date, months: int) -> date:
-    """The same day `months` calendar months later, clamped to the end of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, days_in(year, month)))
-
-
-def days_in(year: int, month: int) -> int:
-    if month == 12:
-        return 31
-    return (date(year, month + 1, 1) - timedelta(days=1)).day
 
 
 @dataclass(frozen=True)
