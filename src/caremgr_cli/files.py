@@ -54,17 +54,22 @@ def read_bytes(path: Path | str) -> tuple[str, bytes]:
         try:
             with Path(path).open("rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
-        except FileNotFoundError:
-            raise DocumentError([Problem(name, "no such file")]) from None
-        except IsADirectoryError:
-            raise DocumentError([Problem(name, "is a folder, not a file")]) from None
-        except PermissionError:
-            raise DocumentError([Problem(name, "permission denied: cannot read it")]) from None
         except OSError as error:
-            raise DocumentError([Problem(name, f"cannot read it: {error.strerror or error}")]) from None
+            raise DocumentError([Problem(name, reading_problem(error))]) from None
     if len(data) > MAX_BYTES:
         raise DocumentError([Problem(name, f"is larger than the limit of {MAX_BYTES:,} bytes")])
     return name, data
+
+
+def reading_problem(error: OSError) -> str:
+    """Why a file could not be opened or read, in plain words."""
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    if isinstance(error, IsADirectoryError):
+        return "is a folder, not a file"
+    if isinstance(error, PermissionError):
+        return "permission denied: cannot read it"
+    return f"cannot read it: {error.strerror or error}"
 
 
 def display_name(path: Path | str) -> str:

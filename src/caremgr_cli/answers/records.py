@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, cast
 
 from caremgr_cli.errors import excerpt
-from caremgr_cli.files import MAX_BYTES, DocumentError, display_name, read_text, stdin_bytes
+from caremgr_cli.files import MAX_BYTES, DocumentError, display_name, read_text, reading_problem, stdin_bytes
 from caremgr_cli.reading import MAX_DEPTH, parse_yaml
 
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -110,7 +110,7 @@ def read_records(
         yield Record(source, None, problem=error.problems[0].message)
         return
     except OSError as error:
-        yield Record(source, None, problem=_os_problem(error))
+        yield Record(source, None, problem=reading_problem(error))
         return
     with handle if name != "-" else contextlib.nullcontext(handle):  # never close stdin
         if fmt != "auto":
@@ -126,14 +126,6 @@ def read_records(
 
 def _records_of(handle: IO[bytes], fmt: str, source: str, delimiter: str | None, columns: Columns) -> Iterator[Record]:
     return _jsonl_records(handle, source) if fmt == "jsonl" else _csv_records(handle, source, delimiter, columns)
-
-
-def _os_problem(error: OSError) -> str:
-    if isinstance(error, FileNotFoundError):
-        return "no such file"
-    if isinstance(error, IsADirectoryError):
-        return "is a folder, not a file"
-    return f"cannot read it: {error.strerror or error}"
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -152,24 +144,24 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 TOO_LONG = f"line is longer than the limit of {MAX_BYTES:,} bytes"
 
 
-def numbered_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
-    """Each line that is not blank, with its number, read within MAX_BYTES so that no line can
-    make memory grow without bound: None for a longer one (its rest is skipped). A byte-order
-    mark before the first line is dropped."""
-    number = 0
-    while True:
-        raw = handle.readline(MAX_BYTES + 1)
-        if not raw:
-            return
-        number += 1
+def bounded_lines(handle: IO[bytes]) -> Iterator[bytes | None]:
+    """Every line, read within MAX_BYTES so that no line can make memory grow without bound:
+    None for a longer one (its rest is skipped). A byte-order mark before the first is dropped."""
+    first = True
+    while raw := handle.readline(MAX_BYTES + 1):
         if len(raw) > MAX_BYTES:
             while raw and not raw.endswith(b"\n"):  # skip the rest of the overlong line
                 raw = handle.readline(MAX_BYTES)
-            yield number, None
-            continue
-        if number == 1:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-        if raw and not raw.isspace():  # (empty: a file of just a byte-order mark)
+            yield None
+        else:
+            yield raw.removeprefix(b"\xef\xbb\xbf") if first else raw
+        first = False
+
+
+def numbered_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """Each line that is not blank, with its number: None for one over the limit."""
+    for number, raw in enumerate(bounded_lines(handle), start=1):
+        if raw is None or (raw and not raw.isspace()):  # (empty: a file of just a byte-order mark)
             yield number, raw
 
 
@@ -235,7 +227,7 @@ class _Lines:
     number, and given to the reader as replaced or empty text that keeps the rows aligned."""
 
     def __init__(self, handle: IO[bytes]) -> None:
-        self.handle = handle
+        self.raw_lines = bounded_lines(handle)
         self.number = 0
         self.bad: dict[int, str] = {}
         self.taken: list[str] = []  # the lines of the row being read (csv.reader takes them one by one)
@@ -244,17 +236,11 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
-        raw = self.handle.readline(MAX_BYTES + 1)
-        if not raw:
-            raise StopIteration
+        raw = next(self.raw_lines)  # StopIteration at the end ends the reader too
         self.number += 1
-        if len(raw) > MAX_BYTES:
-            while raw and not raw.endswith(b"\n"):  # skip the rest of the overlong line
-                raw = self.handle.readline(MAX_BYTES)
-            self.bad[self.number] = f"line is longer than the limit of {MAX_BYTES:,} bytes"
+        if raw is None:
+            self.bad[self.number] = TOO_LONG
             return self._took("\n")
-        if self.number == 1:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
         try:
             return self._took(raw.decode("utf-8"))
         except UnicodeDecodeError:

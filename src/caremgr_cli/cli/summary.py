@@ -70,19 +70,13 @@ def _count(results: str) -> dict[str, Any]:
     import contextlib
 
     from caremgr_cli.cohort import Tally, read_lines
-    from caremgr_cli.files import DocumentError, Problem, display_name, stdin_bytes
+    from caremgr_cli.files import DocumentError, Problem, display_name, reading_problem, stdin_bytes
 
     source = "<stdin>" if results == "-" else display_name(results)
     try:
         handle = stdin_bytes() if results == "-" else Path(results).open("rb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        raise DocumentError([Problem(source, "no such file")]) from None
-    except IsADirectoryError:
-        raise DocumentError([Problem(source, "is a folder, not a file")]) from None
-    except PermissionError:
-        raise DocumentError([Problem(source, "permission denied: cannot read it")]) from None
     except OSError as error:
-        raise DocumentError([Problem(source, f"cannot read it: {error.strerror or error}")]) from None
+        raise DocumentError([Problem(source, reading_problem(error))]) from None
     tally = Tally()
     with handle if results != "-" else contextlib.nullcontext(handle):  # never close stdin
         try:
