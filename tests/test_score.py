@@ -338,3 +338,12 @@ def test_a_column_that_nearly_names_an_answers_field_is_read_not_passed_through(
         "Education: unknown field 'Education'; did you mean 'education'?",
         "licence: unknown field 'licence'; did you mean 'licenses'?",
     ]
+
+
+def test_a_quoted_cell_may_hold_a_line_that_looks_like_a_row(invoke: Invoke, tmp_path: Path) -> None:
+    # Hypothesis found it: a closed quote around a line break and "0," is one cell, not an open quote.
+    path = tmp_path / "quoted.csv"
+    path.write_text('education.level,name\r\nbachelor,"\n0,"\r\n')
+    (line,) = [json.loads(line) for line in invoke(["score", str(path), *AS_OF]).stdout.splitlines()]
+    assert line["columns"] == {"name": "\n0,"}
+    assert "errors" not in line

@@ -293,7 +293,7 @@ def _csv_records(handle: IO[bytes], source: str, delimiter: str | None, columns:
             yield Record(source, first, problem=f"not valid CSV: {_csv_problem(error)}", kept=blank)
             continue
         rows = [(first, row)]
-        if len(lines.taken) > 1 and _left_open(lines.taken[1:], chosen, len(header)):
+        if len(lines.taken) > 1 and _left_open(lines.taken, chosen):
             # A quote left open swallowed whole rows: report it, and read those rows on their own.
             alone = next(csv.reader(lines.taken[:1], delimiter=chosen), [])
             yield _csv_record(source, first, header, alone, kept)._replace(
@@ -309,10 +309,16 @@ def _csv_records(handle: IO[bytes], source: str, delimiter: str | None, columns:
             yield record if problem is None else record._replace(problem=problem)
 
 
-def _left_open(continuation: list[str], delimiter: str, width: int) -> bool:
-    """Whether a cell that runs over several lines holds whole rows: a line with as many cells
-    as the header is a row, not a note's second line (Excel's Alt+Enter)."""
-    return any(len(next(csv.reader([line], delimiter=delimiter), [])) == width for line in continuation if line.strip())
+def _left_open(taken: list[str], delimiter: str) -> bool:
+    """Whether a row over several lines ran on only because a quote was left open: read
+    strictly, its quotes do not close where CSV allows them to (a quoted note over two lines,
+    Excel's Alt+Enter, does)."""
+    try:
+        for _ in csv.reader(taken, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return True
+    return False
 
 
 def _csv_problem(error: csv.Error) -> str:
