@@ -10,6 +10,10 @@ from caremgr_cli.catalog.load import load_catalog
 from conftest import DATA, Invoke, check_golden
 
 GOLDEN = DATA / "golden"
+VALID_ROLES = (
+    "valid roles: case-manager (case, nurse-case-manager, ncm); "
+    "care-manager (care, geriatric-care-manager, gcm, aging-life-care-manager)"
+)
 
 
 def test_version(invoke: Invoke) -> None:
@@ -117,11 +121,32 @@ def test_unknown_role_is_a_usage_error_with_suggestion(invoke: Invoke) -> None:
     result = invoke(["compare", "case", "carre"])
     assert result.exit_code == 2
     assert result.stdout == ""
+    assert result.stderr.splitlines() == ["caremgr: unknown role 'carre'; did you mean 'care'?", VALID_ROLES]
+
+
+def test_unknown_role_suggests_the_roles_whose_names_contain_it(invoke: Invoke) -> None:
+    result = invoke(["show", "nurse"])
+    assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.splitlines() == [
-        "caremgr: unknown role 'carre'; did you mean 'care'?",
-        "valid roles: case-manager (case, nurse-case-manager, ncm); "
-        "care-manager (care, geriatric-care-manager, gcm, aging-life-care-manager)",
+        "caremgr: unknown role 'nurse'; roles whose names contain it: case-manager (case, nurse-case-manager, ncm)",
+        VALID_ROLES,
     ]
+    # Any case; every role that matches; no "did you mean" pointing at a role already named.
+    assert invoke(["compare", "case", "Manager"]).stderr.splitlines()[0] == (
+        "caremgr: unknown role 'Manager'; roles whose names contain it: case-manager (case, nurse-case-manager, ncm);"
+        " care-manager (care, geriatric-care-manager, gcm, aging-life-care-manager)"
+    )
+    # An empty name is in every name: it suggests nothing.
+    assert invoke(["show", " "]).stderr.splitlines() == ["caremgr: unknown role ' '", VALID_ROLES]
+
+
+def test_compare_shows_a_role_named_twice_once(invoke: Invoke) -> None:
+    for names in (["case", "case"], ["case", "case-manager", "NCM"]):
+        document = json.loads(invoke(["compare", *names, "--json"]).stdout)
+        assert [role["id"] for role in document["roles"]] == ["case-manager"]
+    assert invoke(["compare", "case", "case"]).stdout == invoke(["compare", "case"]).stdout
+    twice = json.loads(invoke(["compare", "gcm", "case", "care", "--json"]).stdout)
+    assert [role["id"] for role in twice["roles"]] == ["care-manager", "case-manager"]  # where first named
 
 
 def test_roles_option_and_environment_variable(invoke: Invoke) -> None:

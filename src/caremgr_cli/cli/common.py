@@ -74,11 +74,17 @@ def resolve_roles(documents: dict[str, Any], names: list[str]) -> list[str]:
         if role_id is None:
             import difflib
 
+            def named(r: dict[str, Any]) -> str:
+                return f"{r['id']} ({', '.join(r['aliases'])})" if r["aliases"] else str(r["id"])
+
+            part = name.strip().lower()
+            containing = [r for r in documents["roles"] if part and any(part in n for n in (r["id"], *r["aliases"]))]
             close = difflib.get_close_matches(name.lower(), list(role_names), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            valid = "; ".join(
-                f"{r['id']} ({', '.join(r['aliases'])})" if r["aliases"] else r["id"] for r in documents["roles"]
-            )
+            listed = bool(close) and role_names[close[0]] in [r["id"] for r in containing]
+            hint = f"; did you mean '{close[0]}'?" if close and not listed else ""
+            if containing:
+                hint += "; roles whose names contain it: " + "; ".join(named(r) for r in containing)
+            valid = "; ".join(named(r) for r in documents["roles"])
             raise UserError([f"caremgr: unknown role '{name}'{hint}", f"valid roles: {valid}"], ExitCode.USAGE)
         resolved.append(role_id)
     return resolved

@@ -17,7 +17,8 @@ RolesArgument = Annotated[
 def compare_command(ctx: typer.Context, roles: RolesArgument = None, as_json: JsonOption = False) -> None:
     """Compare roles side by side, topic by topic."""
     documents = load_documents(ctx)
-    chosen = resolve_roles(documents, roles) if roles else [role["id"] for role in documents["roles"]]
+    # A role named twice (`case case`, `case case-manager`) is one column, where it was first named.
+    chosen = list(dict.fromkeys(resolve_roles(documents, roles))) if roles else [r["id"] for r in documents["roles"]]
     if as_json:
         from caremgr_cli.output.json import dumps
 
