@@ -1,5 +1,5 @@
-"""A maintainer changes roles.yaml alone: a third role, a new license and field of study, a
-changed number. Every command must follow, with no Python change."""
+"""A maintainer changes roles.yaml alone: a third role, a new license, skill and field of study,
+a changed number. Every command must follow, with no Python change."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ NAVIGATOR: dict[str, Any] = {
         }
     ],
     "credentials": ["ccm"],  # shared with the case manager
-    "skills": {"ids": ["communication", "empathy"], "sources": ["seed"]},
+    "skills": {"ids": ["communication", "empathy", "wayfinding"], "sources": ["seed"]},
     "fit": [
         {"id": "care-style", "preference": "care_style", "points": 20, "label": "Care style", "sources": ["seed"]},
         {"id": "skill", "skills": "role", "points": 5, "label": "Navigator skill", "sources": ["seed"]},
@@ -67,6 +67,7 @@ def catalog_with_third_role() -> dict[str, Any]:
     data["fields"].insert(0, {"id": "art-therapy", "label": "art therapy"})
     data["field_groups"].append({"id": "art", "label": "art therapy", "fields": ["art-therapy"]})
     data["settings"].append({"id": "community-clinic", "label": "community clinics", "kind": "facility"})
+    data["skills"].append({"id": "wayfinding", "label": "finding the way through the health system"})
     data["roles"].append(NAVIGATOR)
     return data
 
@@ -121,6 +122,11 @@ def test_a_third_role_license_and_field_work_in_every_command(invoke: Invoke, th
     schema = json.loads(run(invoke, third_role, ["schema", "answers"]))
     assert "lmhc" in schema["properties"]["licenses"]["items"]["enum"]
     assert "art-therapy" in schema["$defs"]["EducationAnswers"]["properties"]["field"]["enum"]
+    assert "lmhc = licensed mental health counselor (LMHC)" in schema["properties"]["licenses"]["description"]
+    assert "wayfinding" in schema["properties"]["skills"]["propertyNames"]["enum"]
+    assert schema["properties"]["skills"]["properties"]["wayfinding"]["description"] == (
+        "Finding the way through the health system."
+    )
 
     result = json.loads(
         run(invoke, third_role, ["quiz", "--answers", "-", "--json", *AS_OF], json.dumps(NAVIGATOR_ANSWERS))

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from caremgr_cli import __version__
 from caremgr_cli.catalog.load import load_catalog
+from caremgr_cli.catalog.models import Labelled, PreferenceValue
 from conftest import DATA, Invoke, check_golden
 
 GOLDEN = DATA / "golden"
@@ -183,6 +186,36 @@ def test_schema_roles_is_json_schema(invoke: Invoke) -> None:
     assert schema["title"] == "Catalog"
     assert "roles" in schema["required"]
     assert invoke(["schema", "nope"]).exit_code == 2
+
+
+def test_schema_answers_describes_every_field_and_lists_every_value_from_the_catalog(invoke: Invoke) -> None:
+    schema = json.loads(invoke(["schema", "answers"]).stdout)
+    definitions = schema["$defs"]
+    for properties in [schema["properties"], *(model["properties"] for model in definitions.values())]:
+        for name, field in properties.items():
+            target = definitions[field["$ref"].rsplit("/", 1)[1]] if "$ref" in field else field
+            assert target["description"], name
+    catalog = load_catalog()
+    skills = schema["properties"]["skills"]
+    assert skills["propertyNames"]["enum"] == [skill.id for skill in catalog.skills]
+    assert {skill_id: field["description"] for skill_id, field in skills["properties"].items()} == {
+        skill.id: skill.label[:1].upper() + skill.label[1:] + "." for skill in catalog.skills
+    }
+    assert {field["minimum"] for field in skills["properties"].values()} == {1}
+    # Every value a choice allows, with its label, from the catalog's tables.
+    top, education = schema["properties"], definitions["EducationAnswers"]["properties"]
+    tables: list[tuple[dict[str, Any], Sequence[Labelled | PreferenceValue]]] = [
+        ({**top["licenses"], **top["licenses"]["items"]}, catalog.licenses),  # a list: its items' enum
+        ({**top["certifications"], **top["certifications"]["items"]}, catalog.certifications),
+        (education["level"], catalog.education_levels),
+        (education["field"], catalog.fields),
+        (definitions["EmploymentAnswers"]["properties"]["current"], catalog.employment_kinds),
+        *((definitions["PreferenceAnswers"]["properties"][item.id], item.values) for item in catalog.preferences),
+    ]
+    for field, table in tables:
+        assert field["enum"] == [item.id for item in table]
+        for item in table:
+            assert f"{item.id} = {item.label}" in field["description"]
 
 
 def test_text_from_data_is_literal(invoke: Invoke, tmp_path: Path) -> None:

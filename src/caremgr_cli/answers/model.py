@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from caremgr_cli.catalog.models import Catalog
+from caremgr_cli.catalog.models import Catalog, PreferenceValue
 
 # The preference value that states none: it leaves its term out of the fit (engine/fit.py).
 NO_PREFERENCE = "no-preference"
@@ -41,7 +41,9 @@ class Answers(BaseModel):
 
     model_config = _STRICT
 
-    id: Annotated[str, Field(max_length=200)] | None = None
+    id: Annotated[str, Field(max_length=200)] | None = Field(
+        None, description="Whose answers these are (a name or a roster id); the result carries it."
+    )
     education: Any = None
     licenses: tuple[str, ...] = ()
     certifications: tuple[str, ...] = ()
@@ -92,33 +94,58 @@ class Answers(BaseModel):
 
 def answers_model(catalog: Catalog) -> type[Answers]:
     """The model of an answers document for this catalog (build it once per catalog: ~20 ms)."""
+    # Every field is described for `caremgr schema answers`: the shape in words here, each
+    # allowed value with its label from the catalog.
     sections: dict[str, type[BaseModel]] = {
         "education": _section("EducationAnswers", {
-            "level": _choice(catalog, "education.level"),
-            "field": _choice(catalog, "education.field"),
-            "field_experience": (bool, False),
-        }),
+            "level": _choice(catalog, "education.level", "The highest education completed, lowest first"),
+            "field": _choice(catalog, "education.field", "The field of study of that education"),
+            "field_experience": (bool, Field(False, description=(
+                "Whether the degree included supervised field experience (a practicum or field placement)."
+            ))),
+        }, "The highest education completed and its field."),
         "experience": _section(
             "ExperienceAnswers",
             {kind.id: (Years, Field(0.0, description=_described(kind.label, kind.note)))
              for kind in catalog.experience_kinds},
             "Full-time-equivalent years of each kind of experience; the catalog's experience kinds.",
         ),
-        "ce_hours": _section("CeAnswers", {kind.id: (CeHours, 0.0) for kind in catalog.ce_kinds}),
+        "ce_hours": _section(
+            "CeAnswers",
+            {kind.id: (CeHours, Field(0.0, description=(
+                f"Hours of {kind.label} within the last {kind.window_years} years."
+             ))) for kind in catalog.ce_kinds},
+            "Hours of continuing education of each kind; the catalog's continuing-education kinds.",
+        ),
         "employment": _section("EmploymentAnswers", {
-            "current": _choice(catalog, "employment.current"),
-            "hours_per_week": (HoursPerWeek, 0.0),
-            **{detail.id: (bool, False) for detail in catalog.employment_details},
-        }),
+            "current": _choice(catalog, "employment.current", "The current job"),
+            "hours_per_week": (HoursPerWeek, Field(0.0, description=(
+                "Hours a week worked in the current job; its experience is projected at these hours."
+            ))),
+            **{detail.id: (bool, Field(False, description=(
+                f"Whether the current job is {detail.label}; it counts only when the current job"
+                f" is one of: {', '.join(detail.jobs)}."
+               ))) for detail in catalog.employment_details},
+        }, "The current job, which adds to experience while it goes on (for projected dates)."),
         "preferences": _section("PreferenceAnswers", {
-            item.id: _preference(tuple(value.id for value in item.values)) for item in catalog.preferences
-        }),
+            item.id: _preference(item.label, item.values) for item in catalog.preferences
+        }, f"What the person would rather do; '{NO_PREFERENCE}' leaves a preference out of the fit."),
     }  # fmt: skip
     fields_of_answers: dict[str, Any] = {
         name: (model, Field(default_factory=model.model_construct)) for name, model in sections.items()
     }
-    fields_of_answers["certifications"] = (_ids_of(catalog.certifications), ())
-    fields_of_answers["licenses"] = (_ids_of(catalog.licenses), ())
+    fields_of_answers["certifications"] = (
+        _ids_of(catalog.certifications),
+        Field((), description="Certifications held, as ids: " + _values(catalog.certifications) + "."),
+    )
+    fields_of_answers["licenses"] = (
+        _ids_of(catalog.licenses),
+        Field((), description=(
+            "Current, active licenses held, as ids: " + _values(catalog.licenses) + ". The version-1"
+            " form, a mapping of license keys to true (licenses: {rn: true}), is read too."
+        )),
+    )  # fmt: skip
+    fields_of_answers["skills"] = _skills(catalog)
     model: type[Answers] = create_model(
         "Answers",
         __base__=Answers,
@@ -159,14 +186,46 @@ def default_answer(catalog: Catalog, path: str) -> str | None:
     return ids[0] if ids else None
 
 
-def _preference(values: tuple[str, ...]) -> tuple[Any, Any]:
-    return (_one_of(values), NO_PREFERENCE if NO_PREFERENCE in values else values[0])
+def _preference(label: str, values: tuple[PreferenceValue, ...]) -> tuple[Any, Any]:
+    ids = tuple(value.id for value in values)
+    default = NO_PREFERENCE if NO_PREFERENCE in ids else ids[0]
+    return (_one_of(ids), Field(default, description=f"{label}: {_values(values)}."))
 
 
-def _choice(catalog: Catalog, path: str) -> tuple[Any, Any]:
-    """A choice among the ids of a catalog table, with its default."""
-    ids = tuple(item.id for item in getattr(catalog, CHOICE_TABLES[path]))
-    return (_one_of(ids), default_answer(catalog, path)) if ids else (None, None)
+def _choice(catalog: Catalog, path: str, what: str) -> tuple[Any, Any]:
+    """A choice among the ids of a catalog table, with its default and each value's label."""
+    items = getattr(catalog, CHOICE_TABLES[path])
+    if not items:
+        return (None, None)
+    ids = tuple(item.id for item in items)
+    return (_one_of(ids), Field(default_answer(catalog, path), description=f"{what}: {_values(items)}."))
+
+
+def _skills(catalog: Catalog) -> tuple[Any, Any]:
+    """Ratings of the catalog's skills: the schema names each skill with its label (checking
+    that a rated skill is known is left to documents.check_skills, for its messages)."""
+
+    def schema(field: dict[str, Any]) -> None:
+        (rating,) = field.pop("patternProperties").values()  # a Rating's bounds, as pydantic gives them
+        field["properties"] = {
+            skill.id: {**rating, "description": _described(skill.label, skill.note)} for skill in catalog.skills
+        }
+        field["propertyNames"] = {"enum": [skill.id for skill in catalog.skills]}
+
+    return (
+        dict[SkillId, Rating],
+        Field(
+            default_factory=dict,
+            description="Ratings from 1 (weak) to 5 (strong) of the catalog's skills, by id; a skill left out"
+            " neither helps nor hurts the fit.",
+            json_schema_extra=schema,
+        ),
+    )
+
+
+def _values(items: tuple[Any, ...]) -> str:
+    """Each id of a catalog table with its label: 'rn = registered nurse (RN); lpn = ...'."""
+    return "; ".join(f"{item.id} = {item.label}" for item in items)
 
 
 def _one_of(ids: tuple[str, ...]) -> Any:
