@@ -38,9 +38,11 @@ def main() -> None:
 def _flush() -> None:
     try:
         sys.stdout.flush()
-    except BrokenPipeError:  # the reader went away (`| head`): quietly, as for every command
-        sys.stdout = None
-        sys.exit(1)
+    except BrokenPipeError:  # the reader went away (`| head -1`): it has what it wanted
+        import os
+
+        # What is left goes nowhere, so that Python's own flush at exit cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as error:
         from .errors import output_failed, report
 

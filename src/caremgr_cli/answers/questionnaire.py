@@ -2,41 +2,44 @@
 
 Answers build up as a plain nested dict (the answers document); each typed answer is checked
 against the Answers model at once, so a wrong answer is re-asked with the model's reason.
+Which questions are asked, how people may answer them (abbreviations, synonyms, shorthands
+such as "MSW") and what the terms mean all come from the catalog.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-from caremgr_cli.catalog.models import AskIf, Catalog, Choice, Question
+from caremgr_cli.catalog.models import AskIf, Catalog, Choice, GlossaryTerm, Question, Shorthand
 from caremgr_cli.reading import describe_error
 
 from .model import Answers
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
+# Whether a question's answer could change the advice, given the answers so far.
+Matters = Callable[[dict[str, Any], Question], bool]
 
-BACK = "back"
+BACK = {"back", "b"}
+QUIT = {"quit", "exit", "q"}
+HELP = {"?", "help", "h"}
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0"}
+INDENT = "   "
 
 
 class InvalidAnswer(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class Step:
-    """One prompt: a question, or one skill of a ratings question."""
-
-    question: Question
-    path: tuple[str, ...]
-    label: str
+class Quit(Exception):
+    """The person typed quit: the questionnaire ends as Ctrl-C would end it."""
 
 
 def get_value(document: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -60,25 +63,105 @@ def set_value(document: dict[str, Any], path: tuple[str, ...], value: Any) -> No
         node[path[-1]] = value
 
 
-def expand_steps(catalog: Catalog) -> list[Step]:
-    steps = []
-    for question in catalog.questions:
-        if question.type == "ratings":
-            steps += [Step(question, ("skills", skill.id), skill.label) for skill in catalog.skills]
-        else:
-            steps.append(Step(question, tuple(question.answer.split(".")), question.text))
-    return steps
+def path_of(question: Question) -> tuple[str, ...]:
+    return tuple(question.answer.split("."))
 
 
-def choices(catalog: Catalog, question: Question) -> tuple[Choice, ...]:
-    """A choice question's options: its own, a table's items, or a preference's values."""
+def choices(catalog: Catalog, question: Question, document: dict[str, Any] | None = None) -> tuple[Choice, ...]:
+    """A choice question's options with the names people may type: its own, a table's items,
+    or a preference's values. A job's details are only those of the current job."""
     source = question.choices_from
     if source is None:
         return question.choices
     if source.startswith("preferences."):
-        labels = catalog.preference_labels.get(source.removeprefix("preferences."), {})
-        return tuple(Choice(id=value, label=label) for value, label in labels.items())
-    return tuple(Choice(id=item.id, label=item.label) for item in getattr(catalog, source))
+        values = next(p.values for p in catalog.preferences if p.id == source.removeprefix("preferences."))
+        return tuple(Choice(id=v.id, label=v.label, aliases=v.aliases) for v in values)
+    items = getattr(catalog, source)
+    if source == "employment_details" and document is not None:
+        job = get_value(document, ("employment", "current"))
+        items = [item for item in items if job in item.jobs]
+    return tuple(Choice(id=item.id, label=item.label, aliases=(*item.aliases, *_abbreviation(item))) for item in items)
+
+
+def _abbreviation(item: Any) -> tuple[str, ...]:
+    abbreviation = getattr(item, "abbreviation", None)
+    return (abbreviation,) if abbreviation else ()
+
+
+def answer_of(catalog: Catalog, question: Question, document: dict[str, Any]) -> Any:
+    """The question's answer in the document, as the question sees it (None: not answered).
+    A flags or skill-picks answer is the list of ids picked."""
+    value = get_value(document, path_of(question))
+    if value is None:
+        return None
+    if question.type == "flags":
+        ids = [choice.id for choice in choices(catalog, question, document)]
+        return [i for i in ids if value.get(i) is True] if any(i in value for i in ids) else None
+    if question.type == "skill-picks":
+        return [skill for skill, rating in value.items() if rating == question.rating]
+    return value
+
+
+def with_answer(catalog: Catalog, question: Question, document: dict[str, Any], value: Any) -> dict[str, Any]:
+    """A copy of the document with the question answered `value` (its parsed form)."""
+    result = _copy(document)
+    path = path_of(question)
+    if value is None and question.type == "flags":
+        for choice in choices(catalog, question):
+            set_value(result, (*path, choice.id), None)
+    elif value is None:
+        set_value(result, path, None)
+    elif question.type == "flags":
+        ids = [choice.id for choice in choices(catalog, question, document)]
+        for item in ids:
+            set_value(result, (*path, item), item in value)
+    elif question.type == "skill-picks":
+        set_value(result, path, _picked_skills(catalog, question, get_value(document, path) or {}, value))
+    else:
+        set_value(result, path, value)
+    return result
+
+
+def _picked_skills(catalog: Catalog, question: Question, ratings: dict[str, int], picked: list[str]) -> dict[str, int]:
+    """Picked skills get the question's rating; one it no longer picks, and any other skill once
+    anything is rated, gets `others`: every skill then informs the fit."""
+    assert question.rating is not None
+    assert question.others is not None
+    result: dict[str, int] = {}
+    for skill in catalog.skills:
+        current = ratings.get(skill.id)
+        if skill.id in picked:
+            result[skill.id] = question.rating
+        elif current is not None and current != question.rating:
+            result[skill.id] = current
+        elif picked or ratings:
+            result[skill.id] = question.others
+    return result
+
+
+def extremes(
+    catalog: Catalog, model: type[Answers], question: Question, document: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The document with the least and with the most this question can answer: if the advice
+    is the same for both, the answer cannot matter (every rule asks for at least something)."""
+    if question.type in ("choices", "flags", "skill-picks"):
+        low: Any = []
+        high: Any = [choice.id for choice in choices(catalog, question, document)]
+    elif question.type == "yes-no":
+        low, high = False, True
+    elif question.type in ("years", "hours"):
+        low, high = 0, _upper_bound(model, path_of(question))
+    else:
+        raise ValueError(f"a {question.type} question always matters")
+    return with_answer(catalog, question, document, low), with_answer(catalog, question, document, high)
+
+
+def _upper_bound(model: type[Any], path: tuple[str, ...]) -> float:
+    """The largest number the answers model accepts at `path` (its `le`)."""
+    fields = model.model_fields
+    for key in path[:-1]:
+        fields = fields[key].annotation.model_fields
+    return float(next(m.le for m in fields[path[-1]].metadata if hasattr(m, "le")))
 
 
 def _text(value: Any) -> str:
@@ -91,8 +174,8 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def applies(step: Step, document: dict[str, Any]) -> bool:
-    return all(_holds(test, document) for test in step.question.ask_if)
+def applies(question: Question, document: dict[str, Any]) -> bool:
+    return all(_holds(test, document) for test in question.ask_if)
 
 
 def _holds(rule: AskIf, document: dict[str, Any]) -> bool:
@@ -101,30 +184,33 @@ def _holds(rule: AskIf, document: dict[str, Any]) -> bool:
     shown = {"false" if item is None or item is False else ("true" if item is True else _text(item)) for item in items}
     if rule.one_of is not None:
         return not shown.isdisjoint(rule.one_of)
+    if rule.none_of is not None:
+        return shown.isdisjoint(rule.none_of)
     return not shown <= set(rule.not_in or ())
 
 
-def parse(catalog: Catalog, step: Step, raw: str) -> Any:
+def normalise(text: str) -> str:
+    """What people type, compared loosely: case, curly apostrophes and spacing do not matter."""
+    return " ".join(text.replace("\u2019", "'").replace("`", "'").lower().strip().rstrip(".").split())
+
+
+def parse(catalog: Catalog, question: Question, raw: str, document: dict[str, Any] | None = None) -> Any:
     """The typed text as a value for the answers document, or InvalidAnswer saying why."""
     text = raw.strip()
-    question = step.question
     if question.type == "choice":
-        return _pick(choices(catalog, question), text)
-    if question.type == "choices":
-        if text.lower() == "none":
+        return _pick(choices(catalog, question, document), text)
+    if question.type in ("choices", "flags", "skill-picks"):
+        options = choices(catalog, question, document)
+        if normalise(text) in ("none", "neither", "-"):
             return []
-        picked = [_pick(choices(catalog, question), part.strip()) for part in text.split(",") if part.strip()]
-        return list(dict.fromkeys(picked))
+        parts = text.split(",") if "," in text or not all(p.isdigit() for p in text.split()) else text.split()
+        return list(dict.fromkeys(_pick(options, part) for part in parts if part.strip()))
     if question.type == "yes-no":
-        if text.lower() in YES:
+        if normalise(text) in YES:
             return True
-        if text.lower() in NO:
+        if normalise(text) in NO:
             return False
         raise InvalidAnswer("type yes or no")
-    if question.type == "ratings":
-        if text not in {"1", "2", "3", "4", "5"}:
-            raise InvalidAnswer("type a whole number from 1 to 5, or press Enter to skip")
-        return int(text)
     try:
         number = float(text)
     except ValueError:
@@ -134,18 +220,26 @@ def parse(catalog: Catalog, step: Step, raw: str) -> Any:
     return number
 
 
-def _pick(options: tuple[Choice, ...], text: str) -> str:
+def _pick(options: tuple[Choice, ...], typed: str) -> str:
+    """A number, an id, a label, an alias or abbreviation, or the start of one label."""
+    text = normalise(typed)
     if text.isdigit() and 1 <= int(text) <= len(options):
         return options[int(text) - 1].id
     for option in options:
-        if text.lower() in (option.id.lower(), option.label.lower()):
+        if text in {normalise(name) for name in (option.id, option.label, *option.aliases)}:
             return option.id
-    raise InvalidAnswer(f"type a number from 1 to {len(options)}, or a choice's name")
+    starting = [o for o in options if len(text) >= 3 and normalise(o.label).startswith(text)]
+    if len(starting) == 1:
+        return starting[0].id
+    if len(starting) > 1:
+        raise InvalidAnswer(f"'{typed.strip()}' could be: " + "; ".join(o.label for o in starting))
+    raise InvalidAnswer(f"'{typed.strip()}' is not a choice: type 1-{len(options)}, or a name from the list")
 
 
-def _labels(catalog: Catalog, question: Question, value: Any) -> Any:
+def labels_of(catalog: Catalog, question: Question, value: Any, document: dict[str, Any]) -> Any:
     """A choice answer as the person saw it: labels, not ids."""
-    by_id = {option.id: option.label for option in choices(catalog, question)}
+    options = choices(catalog, question, document) if question.type != "skill-picks" else choices(catalog, question)
+    by_id = {option.id: option.label for option in options}
     if isinstance(value, list):
         return [by_id.get(item, item) for item in value]
     return by_id.get(value, value) if isinstance(value, str) else value
@@ -162,56 +256,169 @@ def check(model: type[Answers], document: dict[str, Any], path: tuple[str, ...])
     return None
 
 
-def prompt_for(catalog: Catalog, step: Step, document: dict[str, Any], number: int) -> str:
-    question = step.question
-    lines = [f"{number}. {step.label}"]
-    if question.type == "ratings" and step.path[-1] == catalog.skills[0].id:
-        lines.insert(0, question.text)
-    if question.help:
-        lines.append(f"   ({question.help})")
-    if question.type in ("choice", "choices"):
-        lines += [f"   {i}) {option.label}" for i, option in enumerate(choices(catalog, question), start=1)]
-    current = get_value(document, step.path)
-    default = current if current is not None else question.default
-    if question.type == "choice" and default is not None:
-        hint = f"[{_labels(catalog, question, default)}]"
-    elif question.type == "choices":
-        hint = f"[{_text(_labels(catalog, question, default or []))}] numbers or names, separated by commas"
-    elif question.type == "ratings":
-        hint = f"[{_text(default) or 'skip'}] 1-5"
-    elif question.type == "yes-no":
-        hint = f"[{_text(default)}] yes/no"
-    else:
-        hint = f"[{_text(default)}]"
-    lines.append(f"   {hint} (or 'back') > ")
+# --- prompts -----------------------------------------------------------------------------
+
+
+def prompt_for(catalog: Catalog, question: Question, document: dict[str, Any], where: str) -> str:
+    """The question, its choices one per line, and what Enter gives. Lines are unwrapped: the
+    terminal side wraps them, keeping "1) " and the like as hanging indents."""
+    lines = [f"({where}) {question.text}"]
+    if question.type in ("choice", "choices", "flags", "skill-picks"):
+        options = choices(catalog, question, document)
+        lines += [f"{INDENT}{i}) {option.label}" for i, option in enumerate(options, start=1)]
+    lines.append(f"{INDENT}{_hint(catalog, question, document)}> ")
     return "\n".join(lines)
 
 
-def ask_step(
-    catalog: Catalog, model: type[Answers], step: Step, document: dict[str, Any], *, number: int, ask: Ask, say: Say
-) -> bool:
-    """Ask one step until it gets a valid answer; False when the person typed 'back'."""
-    while True:
-        raw = ask(prompt_for(catalog, step, document, number))
-        if raw.strip().lower() == BACK:
+def _hint(catalog: Catalog, question: Question, document: dict[str, Any]) -> str:
+    current = answer_of(catalog, question, document)
+    several = question.type in ("choices", "flags", "skill-picks")
+    how = "numbers or names, with commas " if several else ""
+    if question.must_answer and current is None:
+        return how
+    shown = current if current is not None else ([] if several else question.default)
+    if shown is None:
+        return how
+    return f"{how}[{_text(labels_of(catalog, question, shown, document))}] "
+
+
+def help_for(catalog: Catalog, question: Question, document: dict[str, Any]) -> list[str]:
+    """The question's help, the glossary's terms it uses, and how to answer."""
+    lines = [f"{INDENT}{question.help}"] if question.help else []
+    for term in terms_in(catalog, question, document):
+        lines.append(f"{INDENT}- {term.term}: {term.text}{_cited(catalog, term)}")
+    several = question.type in ("choices", "flags", "skill-picks")
+    how = {
+        "yes-no": "yes or no",
+        "years": "a number of years, such as 2 or 1.5",
+        "hours": "a number of hours, such as 40",
+    }.get(question.type, "numbers or names, separated by commas" if several else "a number or a name")
+    lines.append(f"{INDENT}Type {how}; Enter keeps what is in [brackets]; 'back' goes back; 'quit' stops.")
+    return lines
+
+
+def _cited(catalog: Catalog, term: GlossaryTerm) -> str:
+    addresses = [catalog.source(s).url or catalog.source(s).title for s in term.sources]
+    return f" (source: {'; '.join(addresses)})" if addresses else ""
+
+
+def terms_in(catalog: Catalog, question: Question, document: dict[str, Any]) -> list[GlossaryTerm]:
+    """The glossary's terms that the question's text, help or choices use, as whole words."""
+    options = choices(catalog, question, document) if question.type != "skill-picks" else ()
+    words = " ".join([question.text, question.help or "", *(o.label for o in options)]).lower()
+    return [term for term in catalog.glossary if any(_uses(words, name) for name in (term.term, *term.aliases))]
+
+
+def _uses(words: str, name: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", words) is not None
+
+
+# --- asking ------------------------------------------------------------------------------
+
+
+@dataclass
+class Flow:
+    """One run of the questionnaire: what it may ask and what it has learnt."""
+
+    catalog: Catalog
+    model: type[Answers]
+    ask: Ask
+    say: Say
+    document: dict[str, Any]
+    matters: Matters | None = None
+    only_missing: bool = False
+    given: set[str] = field(default_factory=set)  # answers the start document held
+    filled: dict[str, str] = field(default_factory=dict)  # answer -> the question whose shorthand filled it
+    asked: list[Question] = field(default_factory=list)
+
+    def wanted(self, question: Question) -> bool:
+        """Ask this question now? Not when the file gave it, a shorthand filled it, it does not
+        apply, or its answer could not change the advice."""
+        if self.only_missing and question.answer in self.given:
             return False
-        current = get_value(document, step.path)
+        if question.answer in self.filled or not applies(question, self.document):
+            return False
+        return not (question.only_if_it_matters and self.matters and not self.matters(self.document, question))
+
+    def total(self, index: int) -> int:
+        """Questions asked so far, this one, and those still to come as things stand."""
+        later = [q for q in self.catalog.questions[index + 1 :] if self.wanted(q)]
+        return len(self.asked) + 1 + len(later)
+
+    def ask_question(self, question: Question, where: str) -> bool:
+        """Ask until a valid answer; False when the person typed 'back'."""
+        while True:
+            raw = self.ask(prompt_for(self.catalog, question, self.document, where))
+            word = normalise(raw)
+            if word in QUIT:
+                raise Quit
+            if word in BACK:
+                return False
+            if word in HELP:
+                for line in help_for(self.catalog, question, self.document):
+                    self.say(line)
+                continue
+            problem = self._answer(question, raw)
+            if problem is None:
+                return True
+            self.say(f"{INDENT}! {problem}")
+
+    def _answer(self, question: Question, raw: str) -> str | None:
+        """Take the typed answer into the document, or say what is wrong with it."""
+        shorthand = self._shorthand(question, raw)
+        if shorthand is not None:
+            return self._fill(question, shorthand)
+        current = answer_of(self.catalog, question, self.document)
         if not raw.strip():
-            value = current if current is not None else step.question.default
+            if question.must_answer and current is None:
+                return "this one needs an answer: type a number or a name from the list"
+            if current is not None:
+                value = current
+            elif question.type in ("choices", "flags", "skill-picks"):
+                value = []
+            else:
+                value = question.default
         else:
             try:
-                value = parse(catalog, step, raw)
+                value = parse(self.catalog, question, raw, self.document)
             except InvalidAnswer as error:
-                say(f"   ! {error}")
-                continue
-        candidate = _copy(document)
-        set_value(candidate, step.path, value)
-        problem = check(model, candidate, step.path)
+                return str(error)
+        candidate = with_answer(self.catalog, question, self.document, value)
+        problem = check(self.model, candidate, path_of(question))
         if problem:
-            say(f"   ! {problem}")
-            continue
-        set_value(document, step.path, value)
-        return True
+            return problem
+        self.document = candidate
+        self.filled = {path: by for path, by in self.filled.items() if by != question.id}
+        return None
+
+    def _shorthand(self, question: Question, raw: str) -> Shorthand | None:
+        if question.type != "choice":
+            return None
+        typed = normalise(raw)
+        return next(
+            (
+                s
+                for s in self.catalog.shorthands
+                if question.answer in s.answers and typed in {normalise(x) for x in s.spellings}
+            ),
+            None,
+        )
+
+    def _fill(self, question: Question, shorthand: Shorthand) -> str | None:
+        candidate = _copy(self.document)
+        for answer, value in shorthand.answers.items():
+            set_value(candidate, tuple(answer.split(".")), value)
+        for answer in shorthand.answers:
+            problem = check(self.model, candidate, tuple(answer.split(".")))
+            if problem:
+                return problem
+        self.document = candidate
+        others = [q for q in self.catalog.questions if q.answer in shorthand.answers and q is not question]
+        self.filled = {path: by for path, by in self.filled.items() if by != question.id}
+        self.filled |= {q.answer: question.id for q in others}
+        named = ", ".join(f"'{q.short}'" for q in others)
+        self.say(f"{INDENT}{shorthand.spellings[0]}: {shorthand.label}; that answers {named} too.")
+        return None
 
 
 def _copy(document: dict[str, Any]) -> dict[str, Any]:
@@ -225,56 +432,74 @@ def run_questionnaire(
     say: Say,
     start: dict[str, Any] | None = None,
     only_missing: bool = False,
+    matters: Matters | None = None,
 ) -> dict[str, Any]:
-    """Ask every step that applies (or only those `start` lacks), then review; returns the document."""
+    """Ask every question that applies (or only those `start` lacks), then review; returns the document."""
     document = _copy(start or {})
-    steps = expand_steps(catalog)
-    wanted = [s for s in steps if not (only_missing and get_value(document, s.path) is not None)]
-    asked: list[Step] = []
+    given = {q.answer for q in catalog.questions if answer_of(catalog, q, document) is not None}
+    flow = Flow(catalog, model, ask, say, document, matters, only_missing, given)
+    questions = catalog.questions
     index = 0
-    while index < len(wanted):
-        step = wanted[index]
-        if not applies(step, document):
+    while index < len(questions):
+        question = questions[index]
+        if not flow.wanted(question):
             index += 1
             continue
-        if ask_step(catalog, model, step, document, number=len(asked) + 1, ask=ask, say=say):
-            asked.append(step)
+        if flow.ask_question(question, f"{len(flow.asked) + 1} of {flow.total(index)}"):
+            flow.asked.append(question)
             index += 1
-        elif asked:
-            index = wanted.index(asked.pop())
+        elif flow.asked:
+            index = questions.index(flow.asked.pop())
         else:
-            say("   (this is the first question)")
-    if asked:
-        review(catalog, model, document, ask, say)
-    return document
+            say(f"{INDENT}(this is the first question: there is nothing before it)")
+    if flow.asked or flow.filled:
+        review(flow)
+    return flow.document
 
 
-def _not_given(step: Step) -> str:
-    if step.question.type == "choices":
-        return "(not given: none)"
-    if step.question.default is None:
-        return "(not given: skipped)"
-    return f"(not given: {_text(step.question.default)})"
+def review_lines(catalog: Catalog, document: dict[str, Any]) -> list[tuple[Question, str]]:
+    """Each answered question that applies, with its answer as a short line of text."""
+    shown = []
+    for question in catalog.questions:
+        value = answer_of(catalog, question, document)
+        if value is None or not applies(question, document):
+            continue
+        if question.type in ("choice", "choices", "flags", "skill-picks"):
+            value = labels_of(catalog, question, value, document)
+        shown.append((question, _text(value)))
+    return shown
 
 
-def review(catalog: Catalog, model: type[Answers], document: dict[str, Any], ask: Ask, say: Say) -> None:
-    """Show every answer; the person may change any before scoring."""
+def review(flow: Flow) -> None:
+    """One line per answer; the person may change any by its number before scoring."""
+    catalog = flow.catalog
     while True:
-        shown = [s for s in expand_steps(catalog) if applies(s, document)]
-        say("\nYour answers:")
-        for number, step in enumerate(shown, start=1):
-            value = get_value(document, step.path)
-            if step.question.type in ("choice", "choices"):
-                value = _labels(catalog, step.question, value)
-            say(f"  {number:2}. {step.label}: {_text(value) if value is not None else _not_given(step)}")
-        raw = ask("Press Enter to see your results, or type a number to change that answer > ").strip()
-        if not raw:
-            return
-        if raw.isdigit() and 1 <= int(raw) <= len(shown):
-            ask_step(catalog, model, shown[int(raw) - 1], document, number=int(raw), ask=ask, say=say)
-            # A changed answer can open questions that were skipped before: ask them now.
-            for step in expand_steps(catalog):
-                if step not in shown and applies(step, document):
-                    ask_step(catalog, model, step, document, number=len(shown) + 1, ask=ask, say=say)
-        else:
-            say(f"   ! type a number from 1 to {len(shown)}, or press Enter")
+        shown = review_lines(catalog, flow.document)
+        flow.say("\nYour answers:")
+        for number, (question, text) in enumerate(shown, start=1):
+            flow.say(f"{number:4}. {question.short}: {text}")
+        while True:
+            raw = normalise(flow.ask("Press Enter to see your results, or type a number to change that answer > "))
+            if raw in QUIT:
+                raise Quit
+            if not raw:
+                return
+            if raw.isdigit() and 1 <= int(raw) <= len(shown):
+                break
+            flow.say(f"{INDENT}! type a number from 1 to {len(shown)}, or press Enter")
+        question = shown[int(raw) - 1][0]
+        flow.ask_question(question, f"change {raw}")
+        _follow_up(flow, question)
+
+
+def _follow_up(flow: Flow, changed: Question) -> None:
+    """A changed answer can open questions skipped before (ask them now) and close others
+    (drop the answers given to them in this run)."""
+    asked_now = {q.answer for q in flow.asked}
+    for question in flow.catalog.questions:
+        if question.answer in asked_now and not applies(question, flow.document):
+            flow.document = with_answer(flow.catalog, question, flow.document, None)
+    for question in flow.catalog.questions:
+        opened = question is not changed and answer_of(flow.catalog, question, flow.document) is None
+        if opened and flow.wanted(question) and flow.ask_question(question, "follow-up"):
+            flow.asked.append(question)

@@ -28,7 +28,7 @@ def find_problems(catalog: Catalog) -> Problems:
     from caremgr_cli.answers.model import answers_model
 
     model = answers_model(catalog)
-    return _question_problems(catalog, model) + _warning_problems(catalog, model)
+    return _question_problems(catalog, model) + _warning_problems(catalog, model) + _shorthand_problems(catalog)
 
 
 def _reference_problems(catalog: Catalog) -> Problems:
@@ -104,7 +104,7 @@ def _preference_problems(catalog: Catalog) -> Problems:
 
 # --- questions and warnings against the answers model -------------------------------------
 
-_SAMPLE_VALUES: dict[str, Any] = {"yes-no": True, "years": 0, "hours": 0, "ratings": {}}
+_SAMPLE_VALUES: dict[str, Any] = {"yes-no": True, "years": 0, "hours": 0}
 
 
 def _question_problems(catalog: Catalog, model: type[BaseModel]) -> Problems:
@@ -137,7 +137,27 @@ def _samples(catalog: Catalog, question: Question) -> list[Any]:
         return ids
     if question.type == "choices":
         return [[choice_id] for choice_id in ids]
+    if question.type == "flags":
+        return [{choice_id: True} for choice_id in ids]
+    if question.type == "skill-picks":
+        return [{choice_id: question.rating} for choice_id in ids]
     return [_SAMPLE_VALUES[question.type]]
+
+
+def _shorthand_problems(catalog: Catalog) -> Problems:
+    """A shorthand answers choice questions, each with one of that question's choices."""
+    from caremgr_cli.answers.questionnaire import choices
+
+    asked = {q.answer: q for q in catalog.questions if q.type == "choice"}
+    problems: Problems = []
+    for index, shorthand in enumerate(catalog.shorthands):
+        for answer, value in shorthand.answers.items():
+            question = asked.get(answer)
+            if question is None:
+                problems.append((("shorthands", index, "answers", answer), "is not the answer of a choice question"))
+            elif value not in {choice.id for choice in choices(catalog, question)}:
+                problems.append((("shorthands", index, "answers", answer), f"'{value}' is not one of its choices"))
+    return problems
 
 
 def _warning_problems(catalog: Catalog, model: type[BaseModel]) -> Problems:

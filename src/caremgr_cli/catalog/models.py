@@ -57,10 +57,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
+# Other names people type for an item (abbreviations, synonyms): the questionnaire accepts them.
+Aliases = tuple[Annotated[str, Field(min_length=1, max_length=80)], ...]
+
+
 class Labelled(Strict):
     id: Id
     label: Text
     note: Text | None = None
+    aliases: Aliases = ()
 
 
 class EducationLevel(Labelled):
@@ -119,6 +124,7 @@ class CeKind(Labelled):
 class PreferenceValue(Strict):
     id: Id
     label: Text
+    aliases: Aliases = ()
 
 
 class Preference(Strict):
@@ -273,20 +279,22 @@ class EntryRoute(Route):
 class Choice(Strict):
     id: Annotated[str, Field(min_length=1, max_length=64)]
     label: Text
+    aliases: Aliases = ()
 
 
 class AskIf(Strict):
     """Ask only when an earlier answer is (`one_of`) or is not (`not_in`) one of these values;
-    for a list answer, when any of its items is."""
+    for a list answer, when any of its items is (`none_of`: when none of them is)."""
 
     answer: Annotated[str, Field(pattern=r"^[a-z_]+(?:\.[a-z_]+)?$")]
     one_of: Annotated[tuple[str, ...], Field(min_length=1)] | None = None
     not_in: Annotated[tuple[str, ...], Field(min_length=1)] | None = None
+    none_of: Annotated[tuple[str, ...], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _one_test(self) -> "AskIf":
-        if (self.one_of is None) == (self.not_in is None):
-            raise ValueError("give exactly one of 'one_of' or 'not_in'")
+        if sum(test is not None for test in (self.one_of, self.not_in, self.none_of)) != 1:
+            raise ValueError("give exactly one of 'one_of', 'not_in' or 'none_of'")
         return self
 
 
@@ -294,33 +302,69 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 
 
+CHOICE_TYPES = ("choice", "choices", "flags", "skill-picks")
+
+
 class Question(Strict):
     id: Id
     answer: Annotated[str, Field(pattern=r"^[a-z_]+(?:\.[a-z_0-9]+)?$")]
     text: Text
+    short: Annotated[str, Field(min_length=1, max_length=40)]  # the answer's name in the review
     help: Text | None = None
-    type: Literal["choice", "choices", "yes-no", "years", "hours", "ratings"]
+    # choice: one of a list; choices: any of a list; flags: any of a list of yes-or-no answers
+    # under `answer` (each one picked is true, the others false); skill-picks: the skills picked
+    # get `rating`, and the skills not rated get `others`.
+    type: Literal["choice", "choices", "flags", "skill-picks", "yes-no", "years", "hours"]
     # A table of the catalog, or "preferences.<id>" for a preference's values.
     choices_from: (
         Annotated[
             str,
-            Field(pattern=r"^(education_levels|fields|employment_kinds|licenses|certifications|preferences\.[a-z_]+)$"),
+            Field(
+                pattern=r"^(education_levels|fields|employment_kinds|employment_details|licenses|certifications"
+                r"|skills|preferences\.[a-z_]+)$"
+            ),
         ]
         | None
     ) = None
     choices: tuple[Choice, ...] = ()
     default: str | float | bool | None = None
+    # Enter does not take the default: the person must say (a degree's field has no sensible default).
+    must_answer: bool = False
+    # Asked only when its answer could change the advice, given the answers before it.
+    only_if_it_matters: bool = False
+    rating: Annotated[int, Field(ge=1, le=5)] | None = None
+    others: Annotated[int, Field(ge=1, le=5)] | None = None
     # Asked only when every test holds: one test, or a list of them.
     ask_if: Annotated[tuple[AskIf, ...], BeforeValidator(_one_or_many)] = ()
 
     @model_validator(mode="after")
     def _choices_for_choice(self) -> "Question":
-        has_choices = self.type in ("choice", "choices")
+        has_choices = self.type in CHOICE_TYPES
         if has_choices and (self.choices_from is None) == (not self.choices):
             raise ValueError("a choice question needs exactly one of 'choices' or 'choices_from'")
         if not has_choices and (self.choices or self.choices_from):
             raise ValueError("only a choice question has choices")
+        if (self.type == "skill-picks") != (self.rating is not None and self.others is not None):
+            raise ValueError("a skill-picks question, and only it, gives 'rating' and 'others'")
         return self
+
+
+class GlossaryTerm(Strict):
+    """A term the questions use, explained on `?`; with sources where it states a rule."""
+
+    term: Text
+    aliases: Aliases = ()
+    text: Text
+    sources: OptionalSources = ()
+
+
+class Shorthand(Strict):
+    """One thing people type that answers several questions at once: "MSW" is a master's
+    degree (education.level) in social work (education.field)."""
+
+    spellings: Annotated[Aliases, Field(min_length=1)]
+    label: Text
+    answers: Annotated[dict[Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_0-9]+$")], str], Field(min_length=2)]
 
 
 FIT_KINDS = ("preference", "skills")
@@ -527,6 +571,8 @@ class Catalog(Strict):
     corrections: tuple[Correction, ...] = ()
     sources: Annotated[tuple[Source, ...], Field(min_length=1)]
     questions: tuple[Question, ...] = ()
+    glossary: tuple[GlossaryTerm, ...] = ()
+    shorthands: tuple[Shorthand, ...] = ()
     warnings: tuple[AnswersWarning, ...] = ()
     disclaimer: Text = "Certifying bodies decide eligibility; check their current rules before you apply."
 

@@ -25,7 +25,12 @@ class _Group(TyperGroup):
             sys.stdout.flush()  # a full disk shows here, while we can still say so
             return result
         except BrokenPipeError:
-            raise  # the reader went away (`| head`): typer exits quietly with 1
+            # The reader went away (`| head -1`): it has all it wanted, so end quietly and well.
+            # What is still buffered goes nowhere, so that Python's flush at exit cannot fail.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except OSError as error:
             if error.errno not in OUTPUT_ERRORS:
                 raise typer.Exit(report(error)) from None

@@ -53,12 +53,14 @@ def load_documents(ctx: typer.Context) -> dict[str, Any]:
 def stdout_console(plain: bool = False) -> Console:
     import os
 
-    from rich.console import Console
+    from caremgr_cli.output.console import TrimmedLines, quiet_console
 
+    # Lines end without blanks (rich pads to widths), for pipes and for copying from a terminal.
+    stream: Any = TrimmedLines(sys.stdout)
     # Plain output (and NO_COLOR) is for screen readers and logs: no escape codes of any kind.
     if plain or os.environ.get("NO_COLOR"):
-        return Console(highlight=False, emoji=False, color_system=None)
-    return Console(highlight=False, emoji=False)
+        return quiet_console(file=stream, highlight=False, emoji=False, color_system=None)
+    return quiet_console(file=stream, highlight=False, emoji=False)
 
 
 def print_json(text: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,15 +12,35 @@ from caremgr_cli.errors import ExitCode, UserError, one_line, printable, say
 
 from .common import AsOfOption, JsonOption, load_catalog, parse_day, print_json, stdout_console
 
+if TYPE_CHECKING:
+    from datetime import date
+
+    from caremgr_cli.answers.model import Answers
+    from caremgr_cli.answers.questionnaire import Matters
+    from caremgr_cli.catalog.models import Catalog
+    from caremgr_cli.engine.results import Result
+    from caremgr_cli.engine.score import Engine
+
 AnswersOption = Annotated[
     str | None,
     typer.Option("--answers", metavar="FILE", help="Answers document (YAML or JSON; - for stdin): no prompts."),
 ]
 AskMissingOption = Annotated[bool, typer.Option("--ask-missing", help="With --answers: ask what the file lacks.")]
 SaveOption = Annotated[
-    Path | None, typer.Option("--save", metavar="FILE", help="Save the answers (reusable with --answers).")
+    Path | None,
+    typer.Option("--save", metavar="FILE", help="Save every answer given (reusable with --answers)."),
+]
+ExportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--export",
+        metavar="FILE",
+        help="Also write the full results page, with your answers and the sources, as .html, .svg or .txt.",
+    ),
 ]
 PlainOption = Annotated[bool, typer.Option("--plain", help="No colour or bars (also ACCESSIBLE=1).")]
+
+INTERRUPTED = "caremgr: quiz stopped; nothing was saved"
 
 
 def quiz_command(
@@ -29,14 +49,17 @@ def quiz_command(
     ask_missing: AskMissingOption = False,
     as_of: AsOfOption = None,
     save: SaveOption = None,
+    export: ExportOption = None,
     plain: PlainOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Answer a short questionnaire and learn which role fits, why, and what stands in the way."""
+    """Answer a short questionnaire (about 15 questions) and learn which role fits, why, and
+    what stands in the way. The results lead with each role's verdict, any warnings and up to
+    three next steps; each role's fit point by point, every gap and the sources follow."""
     import os
 
     today = parse_day(as_of)
-    _check_options(answers_file, ask_missing, save)
+    _check_options(answers_file, ask_missing, save, export)
     interactive = answers_file is None or ask_missing
     if interactive and sys.stderr is None:
         raise UserError(["caremgr: quiz asks its questions on stderr, which is closed"], ExitCode.USAGE)
@@ -52,34 +75,38 @@ def quiz_command(
     catalog = load_catalog(ctx)
     from caremgr_cli.answers.documents import load_answers, validate_answers
     from caremgr_cli.answers.model import answers_model
-    from caremgr_cli.answers.questionnaire import run_questionnaire
     from caremgr_cli.engine.score import compile_catalog
 
     model = answers_model(catalog)
+    engine = compile_catalog(catalog)
     document: dict[str, Any] = {}
     if answers_file is not None:
         document, answers = load_answers(answers_file, model, catalog)
     if interactive:
-        try:
-            document = run_questionnaire(catalog, model, _ask, _say, document, only_missing=ask_missing)
-        except EOFError:
-            raise UserError(["caremgr: input ended before the questionnaire was finished"]) from None
+        document = _ask_questions(catalog, model, document, ask_missing, _matters(catalog, model, engine, today))
         answers = validate_answers(document, model, catalog)
-    if save is not None:
-        _save(save, answers.model_dump(mode="json", exclude_defaults=True))
-    result = compile_catalog(catalog).score(answers, today)
+    given = answers.model_dump(mode="json", exclude_unset=True)
+    saved = save is None or _save(save, given)
+    result = engine.score(answers, today)
     if as_json:
         from caremgr_cli.output.json import result_json
 
         print_json(result_json(result))
-        return
-    from caremgr_cli.output.text import print_result
+    else:
+        from caremgr_cli.output.report import print_report
 
-    plain = plain or os.environ.get("ACCESSIBLE", "") not in ("", "0")
-    print_result(stdout_console(plain), catalog, result, plain=plain)
+        plain = plain or os.environ.get("ACCESSIBLE", "") not in ("", "0")
+        print_report(stdout_console(plain), catalog, result, plain=plain)
+    exported = export is None or _export(export, catalog, result, given)
+    if not saved:
+        _offer_answers_again(given)
+    if not (saved and exported):
+        raise typer.Exit(ExitCode.BAD_INPUT)
 
 
-def _check_options(answers_file: str | None, ask_missing: bool, save: Path | None) -> None:
+def _check_options(answers_file: str | None, ask_missing: bool, save: Path | None, export: Path | None) -> None:
+    from caremgr_cli.output.report import EXPORT_FORMATS, export_format
+
     if ask_missing and answers_file is None:
         raise UserError(["caremgr: --ask-missing needs --answers FILE"], ExitCode.USAGE)
     if ask_missing and answers_file == "-":
@@ -87,25 +114,119 @@ def _check_options(answers_file: str | None, ask_missing: bool, save: Path | Non
     if save is not None and str(save) == "-":
         # stdout holds the results: answers mixed into them would break both.
         raise UserError(["caremgr: --save needs a file name; '-' (stdout) is where the results go"], ExitCode.USAGE)
+    if export is not None and export_format(export) is None:
+        kinds = ", ".join(EXPORT_FORMATS)
+        raise UserError(
+            [f"caremgr: --export writes {kinds} files, told by the name's ending; not '{printable(str(export))}'"],
+            ExitCode.USAGE,
+        )
 
 
-def _save(path: Path, answers: dict[str, Any]) -> None:
+def _ask_questions(
+    catalog: Catalog, model: type[Answers], document: dict[str, Any], only_missing: bool, matters: Matters
+) -> dict[str, Any]:
+    from caremgr_cli.answers.questionnaire import Quit, run_questionnaire
+
+    say("Answer each question and press Enter. Type ? for help, back to go back, quit to stop.")
+    try:
+        return run_questionnaire(catalog, model, _ask, _say, document, only_missing=only_missing, matters=matters)
+    except EOFError:
+        raise UserError(["caremgr: input ended before the questionnaire was finished"]) from None
+    except (Quit, KeyboardInterrupt):
+        raise UserError([INTERRUPTED], ExitCode.INTERRUPTED) from None
+
+
+def _matters(catalog: Catalog, model: type[Answers], engine: Engine, today: date) -> Matters:
+    """Could a question's answer change the advice? Score the least and the most it can say."""
+    from pydantic import ValidationError
+
+    from caremgr_cli.answers.questionnaire import extremes
+    from caremgr_cli.catalog.models import Question
+    from caremgr_cli.engine.results import advice
+
+    def matters(document: dict[str, Any], question: Question) -> bool:
+        low, high = extremes(catalog, model, question, document)
+        try:
+            least, most = model.model_validate(low), model.model_validate(high)
+        except ValidationError:
+            return True  # an earlier answer the model refuses: ask rather than guess
+        return advice(engine.score(least, today)) != advice(engine.score(most, today))
+
+    return matters
+
+
+def _save(path: Path, answers: dict[str, Any]) -> bool:
+    """Save the answers; on failure say why and return False (the results still follow)."""
     import yaml
 
     from caremgr_cli.files import display_name, write_atomic
 
-    write_atomic(path, yaml.safe_dump(answers, sort_keys=False))
+    try:
+        write_atomic(path, yaml.safe_dump(answers, sort_keys=False))
+    except UserError as error:
+        for line in error.lines:
+            say(one_line(f"caremgr: {line}"))
+        return False
     say(one_line(f"answers saved to {display_name(path)}"))  # a file name may hold a newline
+    return True
+
+
+def _offer_answers_again(answers: dict[str, Any]) -> None:
+    """The answers could not be saved: on a terminal, ask for another file; else print them."""
+    import yaml
+
+    while terminal_attached():
+        try:
+            typed = _ask("Save your answers to another file (Enter to print them here instead) > ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not typed:
+            break
+        if _save(Path(typed), answers):
+            return
+    say("Your answers (copy them into a file to use with --answers):")
+    say(printable(yaml.safe_dump(answers, sort_keys=False)).rstrip("\n"))
+
+
+def _export(path: Path, catalog: Catalog, result: Result, given: dict[str, Any]) -> bool:
+    """Write the results page to the file; on failure say why and return False."""
+    from caremgr_cli.answers.questionnaire import review_lines
+    from caremgr_cli.files import display_name, write_atomic
+    from caremgr_cli.output.report import export_format, render_export
+
+    kind = export_format(path)
+    assert kind is not None  # checked with the options
+    answers = [(question.short, text) for question, text in review_lines(catalog, given)]
+    try:
+        write_atomic(path, render_export(catalog, result, answers, kind), new_mode=0o644)
+    except UserError as error:
+        for line in error.lines:
+            say(one_line(f"caremgr: {line}"))
+        return False
+    say(one_line(f"results written to {display_name(path)}"))
+    return True
 
 
 def terminal_attached() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
+def _width() -> int:
+    import shutil
+
+    return max(20, shutil.get_terminal_size().columns)
+
+
 def _ask(prompt: str) -> str:
-    sys.stderr.write(printable(prompt))
+    from caremgr_cli.output.console import wrap_text
+
+    sys.stderr.write(wrap_text(printable(prompt), _width()))
     sys.stderr.flush()
-    line = sys.stdin.readline()
+    try:
+        line = sys.stdin.readline()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")  # Ctrl-C leaves the cursor on the prompt's line
+        raise
     if not line:
         sys.stderr.write("\n")
         raise EOFError
@@ -113,4 +234,6 @@ def _ask(prompt: str) -> str:
 
 
 def _say(text: str) -> None:
-    say(printable(text))
+    from caremgr_cli.output.console import wrap_text
+
+    say(wrap_text(printable(text), _width()))

@@ -105,3 +105,19 @@ class Result:
     warnings: tuple[str, ...]
     disclaimer: str
     sources: tuple[CitedSource, ...]  # every source the result cites, by number
+
+
+def advice(result: Result) -> tuple[object, ...]:
+    """What a result tells a person to do, apart from fit and warnings: each entry and
+    credential, met or not, with its gaps, progress and date. Two answers that give the same
+    advice cannot be told apart by what the person would do next."""
+    return tuple(
+        (
+            role.entry.met,
+            tuple(gap.message for gap in role.entry.gaps),
+            tuple(
+                (c.eligible, c.eligible_on, c.progress, tuple(gap.message for gap in c.gaps)) for c in role.credentials
+            ),
+        )
+        for role in result.roles
+    )

@@ -1,0 +1,96 @@
+"""The quiz's results page: the answer first (each role's verdict, the warnings, the next
+steps), then every point and gap, then the sources. The same page goes to the terminal and,
+recorded, to an HTML, SVG or text file."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from caremgr_cli.catalog.models import Catalog
+from caremgr_cli.engine.results import Result
+from caremgr_cli.engine.steps import next_steps
+
+from .console import trim
+from .text import SourceIndex, _bar, _item, _print_credential, _print_entry, fit_sources, literal, sources_list
+
+EXPORT_FORMATS = {".html": "html", ".htm": "html", ".svg": "svg", ".txt": "text"}
+EXPORT_WIDTH = 88
+
+
+def print_report(
+    console: Console,
+    catalog: Catalog,
+    result: Result,
+    *,
+    plain: bool = False,
+    answers: list[tuple[str, str]] | None = None,
+) -> None:
+    """The whole page. `answers` (short name, answer) are listed when given: an export says
+    what the results were worked out from."""
+    say = console.print
+    index = SourceIndex(catalog)
+    say(literal(f"Results as of {result.as_of.isoformat()}" + (f" for {result.id}" if result.id else ""), "bold"))
+    say()
+    width = max(len(role.title) for role in result.roles)
+    for rank, role in enumerate(result.roles, start=1):
+        bar = "" if plain or role.fit is None else f"{_bar(role.fit, 12)}  "
+        say(_item(f"{rank}.", f"{role.title.ljust(width)}  {bar}{role.summary}"))
+    if result.warnings:
+        say(literal("Check these answers:", "bold"))
+        for warning in result.warnings:
+            say(_item("!", warning, 1, "yellow"))
+    steps = next_steps(result)
+    if steps:
+        say(literal("Next steps:", "bold"))
+        for number, step in enumerate(steps, start=1):
+            say(_item(f"{number}.", step, 1))
+    say(literal("Below: each role's fit point by point, every gap, and the sources.", "dim"))
+    if answers:
+        say()
+        say(literal("Your answers", "bold underline"))
+        for name, value in answers:
+            say(_item("-", f"{name}: {value}", 1))
+    _print_details(console, catalog, result, index)
+    say()
+    say(literal(result.disclaimer))
+    say(sources_list(index))
+
+
+def _print_details(console: Console, catalog: Catalog, result: Result, index: SourceIndex) -> None:
+    say = console.print
+    for role in result.roles:
+        say()
+        fit = f"fit {role.fit}/100" if role.fit is not None else "no fit"
+        say(literal(f"{role.title}: {fit}", "bold underline"))
+        _print_entry(say, role.entry, index)
+        say(literal("  Credentials (voluntary):"))
+        for credential in role.credentials:
+            _print_credential(say, credential, index)
+        say(literal(f"  Why this fit{index.mark(fit_sources(catalog, role.id))}:"))
+        for reason in role.reasons:
+            say(_item(f"{reason.points:3}/{reason.max_points:<3}", reason.message, 2))
+        total = sum(r.points for r in role.reasons), sum(r.max_points for r in role.reasons)
+        say(_item(f"{total[0]:3}/{total[1]:<3}", f"in all, {fit}", 2))
+
+
+def export_format(path: Path) -> str | None:
+    """'html', 'svg' or 'text' by the file's extension; None for any other."""
+    return EXPORT_FORMATS.get(path.suffix.lower())
+
+
+def render_export(catalog: Catalog, result: Result, answers: list[tuple[str, str]], kind: str) -> str:
+    """The results page as a document of this kind, recorded by rich (not hand-written)."""
+    console = Console(
+        record=True, file=io.StringIO(), width=EXPORT_WIDTH, highlight=False, emoji=False,
+        force_terminal=kind != "text", color_system="truecolor" if kind != "text" else None,
+    )  # fmt: skip
+    print_report(console, catalog, result, plain=kind == "text", answers=answers)
+    title = f"caremgr results as of {result.as_of.isoformat()}"
+    if kind == "html":
+        return console.export_html()
+    if kind == "svg":
+        return console.export_svg(title=title)
+    return trim(console.export_text())
