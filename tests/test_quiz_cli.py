@@ -73,51 +73,58 @@ def test_scripted_questionnaire_with_wrong_answer_back_and_review(
     monkeypatch.setattr("caremgr_cli.cli.quiz.terminal_attached", lambda: True)
     saved = tmp_path / "saved.yaml"
     lines = [
-        "bachelor's degree",  # 1 level, by name
-        "12",  # 2 field: out of range, re-asked
-        "2",  # 2 field: social work
-        "back",  # back to field
-        "1",  # 2 field: nursing
-        "yes",  # 3 field experience
-        "rn",  # 4 licenses, by id
-        "cdms, 1",  # 5 certifications, by name and number
-        "case management as an RN",  # 6 current job, by label
-        "40",  # 7 hours
-        "y",  # 8 supervised by a CCM
-        "n",  # 9 supervises case managers
-        "2.5",  # 10 RN years
-        "1",  # 11 case management years
-        "1",  # 12 of those as an RN
-        "0",  # 13 ccm supervised
-        "0",  # 14 supervisor
-        "",  # 15 care management (default 0)
-        "",  # 16 direct care
-        "30",  # 17 CE hours
-        "1",  # work setting: facility
-        "1",  # care style: indirect
-        *["4"] * 14,  # skills
-        "1",  # review: change answer 1
-        "master",  # now a master's
+        "rn",  # 1 licenses, by id
+        "bachelor's degree",  # 2 level, by label
+        "12",  # 3 field: out of range, re-asked
+        "2",  # 3 field: social work
+        "back",  # at 4: back to the field, social work now in [brackets]
+        "nursing",  # 3 field, by label
+        "2.5",  # 4 RN years
+        "0.5",  # 5 case management years
+        "0.5",  # 6 of those as an RN
+        "0",  # 7 supervised by a CCM: asked, as it could bring the CCM sooner
+        "0",  # 8 supervising case managers
+        "",  # 9 care management (Enter: 0)
+        "",  # 10 direct client contact
+        "30",  # 11 CE hours
+        "case management as an RN",  # 12 current job, by label
+        "40",  # 13 hours
+        "1",  # 14 supervised by a CCM now
+        "office",  # 15 work setting, by alias
+        "indirectly",  # 16 care style, by alias
+        "none",  # 17 no strengths
+        "",  # 18 nothing to avoid: skills left out
+        "2",  # review: change answer 2
+        "master's",  # now a master's
         "",  # score
     ]
     result = invoke(["quiz", "--as-of", "2026-11-28", "--json", "--save", str(saved)], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.stderr
-    assert "! type a number from 1 to 11, or a choice's name" in result.stderr
+    assert "   ! '12' is not a choice: type 1-11, or a name from the list" in result.stderr
+    assert "(18 of 18) Which would you rather not rely on?" in result.stderr
+    assert "[social work] > " in result.stderr
     document = json.loads(result.stdout)
     assert document["ranking"][0] == "case-manager"
     stored = yaml.safe_load(saved.read_text())
-    assert stored == {
-        "education": {"level": "master", "field": "nursing", "field_experience": True},
+    assert stored == {  # every answer given, the noes and zeros included
         "licenses": ["rn"],
-        "certifications": ["cdms", "crc"],
-        "experience": {"rn": 2.5, "case_management": 1.0, "nursing_case_management": 1.0},
+        "education": {"level": "master", "field": "nursing"},
+        "experience": {"rn": 2.5, "case_management": 0.5, "nursing_case_management": 0.5,
+                       "case_management_ccm_supervised": 0.0, "case_management_supervisor": 0.0,
+                       "supervised_care_management": 0.0, "direct_client_care": 0.0},
         "ce_hours": {"case_management_last_3_years": 30.0},
-        "employment": {"current": "rn-case-management", "hours_per_week": 40.0, "supervised_by_ccm": True},
+        "employment": {"current": "rn-case-management", "hours_per_week": 40.0, "supervised_by_ccm": True,
+                       "supervises_case_managers": False},
         "preferences": {"work_setting": "facility", "care_style": "indirect"},
-        "skills": dict.fromkeys((skill.id for skill in load_catalog().skills), 4),
-    }
+        "skills": {},
+    }  # fmt: skip
     again = invoke(["quiz", "--answers", str(saved), "--as-of", "2026-11-28", "--json"])
     assert again.stdout == result.stdout
+    # Nothing answered is asked again: only the review, where Enter scores.
+    asked = invoke(["quiz", "--answers", str(saved), "--ask-missing", "--as-of", "2026-11-28", "--json"], input="\n")
+    assert asked.exit_code == 0, asked.stderr
+    assert " of " not in asked.stderr.split("Your answers:")[0]
+    assert asked.stdout == result.stdout
 
 
 def test_end_of_input_mid_questionnaire(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,12 +181,18 @@ def test_save_is_atomic_and_keeps_the_old_file_on_bad_answers(invoke: Invoke, tm
     unwritable = tmp_path / "no-such-folder" / "answers.yaml"
     good = tmp_path / "good.json"
     good.write_text(json.dumps(ANSWERS))
-    result = invoke(["quiz", "--answers", str(good), "--save", str(unwritable)])
+    result = invoke(["quiz", "--answers", str(good), "--save", str(unwritable), "--as-of", "2026-11-28"])
+    # The save failed: the results are still shown, and the answers are printed to keep.
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{unwritable}: cannot save:")
+    assert result.stdout.startswith("Results as of 2026-11-28 for ana")
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith(f"{unwritable}: cannot save:")
+    assert errors[1] == "Your answers (copy them into a file to use with --answers):"
+    assert yaml.safe_load("\n".join(errors[2:])) == ANSWERS
     under_a_file = good / "answers.yaml"  # a file where a folder should be
     result = invoke(["quiz", "--answers", str(good), "--save", str(under_a_file)])
-    assert (result.exit_code, result.stderr) == (1, f"{under_a_file}: cannot save: Not a directory\n")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{under_a_file}: cannot save: Not a directory"
 
 
 def test_bad_as_of_is_a_usage_error(invoke: Invoke) -> None:
@@ -220,11 +233,12 @@ def test_save_refuses_a_fifo_and_a_folder(invoke: Invoke, tmp_path: Path) -> Non
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     result = save(invoke, tmp_path, fifo)
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"{fifo}: is not a regular file (a FIFO)\n")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (1, f"{fifo}: is not a regular file (a FIFO)")
+    assert json.loads(result.stdout)["id"] == "ana"  # the results all the same
     folder = tmp_path / "folder"
     folder.mkdir()
     result = save(invoke, tmp_path, folder)
-    assert (result.exit_code, result.stderr) == (1, f"{folder}: is a folder, not a file\n")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (1, f"{folder}: is a folder, not a file")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "good.json", "pipe"]
 
 
