@@ -14,7 +14,7 @@ from caremgr_cli.engine.results import Result
 from caremgr_cli.engine.steps import next_steps
 
 from .console import trim
-from .text import SourceIndex, _bar, _item, _print_credential, _print_entry, fit_sources, literal, sources_list
+from .text import SourceIndex, _bar, _item, _print_credential, _print_entry, fit_sources, literal, print_sources
 
 EXPORT_FORMATS = {".html": "html", ".htm": "html", ".svg": "svg", ".txt": "text"}
 EXPORT_WIDTH = 88
@@ -56,7 +56,7 @@ def print_report(
     _print_details(console, catalog, result, index)
     say()
     say(literal(result.disclaimer))
-    say(sources_list(index))
+    print_sources(console, index)
 
 
 def _print_details(console: Console, catalog: Catalog, result: Result, index: SourceIndex) -> None:

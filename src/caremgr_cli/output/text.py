@@ -66,9 +66,10 @@ class SourceIndex:
 
 
 def describe_source(source: Source) -> str:
-    address = source.url or "address not recorded"
+    """A source's title and date, without its address (which goes on a line of its own)."""
     kind = {"secondary": ", secondary source", "seed": ", the seed article"}.get(source.kind, "")
-    return f"{source.title}. {address} (as of {describe_as_of(source.as_of)}{kind})"
+    address = "" if source.url else "; address not recorded"
+    return f"{source.title} (as of {describe_as_of(source.as_of)}{kind}{address})"
 
 
 def describe_pay(pay: Pay) -> str:
@@ -177,16 +178,23 @@ def _corrections(catalog: Catalog, role: Role, index: SourceIndex) -> list[str]:
     ]
 
 
-def sources_list(index: SourceIndex) -> Group:
-    rows: list[RenderableType] = [literal("Sources", "bold")]
-    rows += [_item(f"[{n}]", describe_source(s)) for n, s in index.sources()]
-    return Group(*rows)
+def print_sources(console: Console, index: SourceIndex) -> None:
+    """The cited sources, each with its address on a line of its own that is never wrapped or
+    cut: an address broken in two cannot be copied or clicked."""
+    console.print(literal("Sources", "bold"))
+    for number, source in index.sources():
+        marker = f"[{number}]"
+        console.print(_item(marker, describe_source(source)))
+        if source.url:
+            indent = " " * (len(marker) + 1)
+            fits = len(indent) + len(source.url) <= console.width
+            console.print(literal((indent if fits else "") + source.url), soft_wrap=True)
 
 
 def print_compare(console: Console, catalog: Catalog, roles: list[Role]) -> None:
     table, index = compare_table(catalog, roles)
     console.print(table)
-    console.print(sources_list(index))
+    print_sources(console, index)
 
 
 def role_list(catalog: Catalog) -> Table:
@@ -298,7 +306,7 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
         for part in body:
             console.print(Padding(part, (0, 0, 0, 2), expand=False))
     console.print()
-    console.print(sources_list(index))
+    print_sources(console, index)
 
 
 def _bar(fit: int, width: int = 20) -> str:
@@ -352,7 +360,7 @@ def print_result(console: Console, catalog: Catalog, result: Result, plain: bool
         say(_item(f"{total[0]:3}/{total[1]:<3}", f"in all, {fit}", 2))
     say()
     say(literal(result.disclaimer))
-    say(sources_list(index))
+    print_sources(console, index)
 
 
 def fit_sources(catalog: Catalog, role_id: str) -> list[str]:
