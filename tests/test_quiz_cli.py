@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 from typer.testing import Result
 
-from caremgr_cli.catalog.load import load_catalog
 from conftest import DATA, Invoke, check_golden
 
 GOLDEN = DATA / "golden"
@@ -158,7 +158,10 @@ def test_quiz_text_exact_at_80_columns(invoke: Invoke, tmp_path: Path, update_go
     result = invoke(args)
     assert result.exit_code == 0, result.stderr
     check_golden(GOLDEN / f"quiz-ana-80{'-plain' if plain else ''}.txt", result.stdout, update_golden)
-    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    # Only an address too long for a line is longer: alone on its line, whole.
+    assert [line for line in result.stdout.splitlines() if len(line) > 80] == [
+        "https://ccmcertification.org/blog/what-you-need-know-about-eligibility-you-apply-ccmr-exam-fast-facts"
+    ]
     assert ("█" in result.stdout) is not plain
 
 
@@ -246,3 +249,49 @@ def test_save_to_stdout_is_a_usage_error(invoke: Invoke, tmp_path: Path) -> None
     result = save(invoke, tmp_path, "-")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "caremgr: --save needs a file name; '-' (stdout) is where the results go\n"
+
+
+@pytest.mark.parametrize("suffix", [".html", ".svg", ".txt"])
+def test_export_holds_the_verdict_the_date_the_answers_and_every_source(
+    invoke: Invoke, tmp_path: Path, suffix: str
+) -> None:
+    import html
+    import xml.etree.ElementTree as ET
+    from html.parser import HTMLParser
+
+    answers = tmp_path / "a.yaml"
+    answers.write_text(yaml.safe_dump(ANSWERS))
+    target = tmp_path / f"results{suffix}"
+    args = ["quiz", "--answers", str(answers), "--as-of", "2026-11-28", "--export", str(target), "--json"]
+    result = invoke(args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"results written to {target}\n"
+    document = json.loads(result.stdout)
+    content = target.read_text(encoding="utf-8")
+    if suffix == ".svg":
+        root = ET.fromstring(content)  # noqa: S314 - our own file, parsed to prove it is XML
+        text = "".join(root.itertext()).replace("\xa0", " ")
+    elif suffix == ".html":
+        HTMLParser().feed(content)
+        text = html.unescape(re.sub(r"<[^>]+>", "", content))
+    else:
+        text = content
+        assert all(line == line.rstrip() for line in text.splitlines())
+    # An SVG places each run of text apart, spaces included: compare without blanks.
+    squeezed = "".join(text.split())
+    for phrase in ["Results as of 2026-11-28 for ana", "1. Case manager", "Next steps:",
+                   "Highest education: associate degree"]:  # fmt: skip
+        assert "".join(phrase.split()) in squeezed, phrase
+    for source in document["sources"]:
+        if source["url"]:
+            assert source["url"] in squeezed, source["url"]
+    assert target.stat().st_mode & 0o777 == 0o644  # a page to share, not private data
+
+
+def test_export_to_an_unknown_kind_is_a_usage_error_before_anything_is_asked(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(["quiz", "--answers", "-", "--export", str(tmp_path / "r.pdf")], input="{}")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"caremgr: --export writes .html, .htm, .svg, .txt files, told by the name's ending; not '{tmp_path}/r.pdf'\n"
+    )
+    assert not (tmp_path / "r.pdf").exists()

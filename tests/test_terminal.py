@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -14,16 +15,23 @@ import yaml
 # The installed console script, beside this interpreter in the test venv.
 CAREMGR = str(Path(sys.executable).parent / "caremgr")
 
-ANSWERS = [
-    "5", "1", "no", "rn", "", "case management as an RN", "40", "no", "no", "3", "1", "1", "0", "0", "", "",
-    "40", "1", "1", *["4"] * 14, "",
+# Three people, as the issue that shaped the quiz met them; each answer in the words people use.
+RN_CASE_MANAGER = [
+    "RN", "BSN", "6", "3", "3", "0", "5", "30", "RN case manager", "40", "office", "indirectly", "3, 13, 14", "",
 ]  # fmt: skip
+LCSW_HOME_VISITS = [
+    "LCSW", "MSW", "2", "1", "4", "care manager", "35", "home visits", "directly", "empathy, communication", "",
+]  # fmt: skip
+CAREER_CHANGER = ["", "", "bachelor's", "unrelated", "0", "0", "0", "0", "other", "40", "", "", "", ""]
+ANSWERS = [*RN_CASE_MANAGER, ""]  # and Enter at the review
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def spawn(*args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
+def spawn(*args: str, env: dict[str, str] | None = None, width: int = 80) -> pexpect.spawn:
     return pexpect.spawn(
         CAREMGR, ["quiz", *args], encoding="utf-8", timeout=20,
-        env={**os.environ, "COLUMNS": "80", "TERM": "xterm", **(env or {})}, dimensions=(40, 80),
+        env={**os.environ, "TERM": "xterm", **(env or {})}, dimensions=(40, width),
     )  # fmt: skip
 
 
@@ -34,16 +42,81 @@ def finish(child: pexpect.spawn) -> tuple[int | None, str]:
     return child.exitstatus, (child.before or "")
 
 
+def run(answers: list[str], *args: str, env: dict[str, str] | None = None, width: int = 80) -> tuple[int | None, str]:
+    """Answer each prompt in turn; everything the terminal showed, without colour codes."""
+    child = spawn(*args, env=env, width=width)
+    shown = []
+    for answer in answers:
+        child.expect_exact("> ")
+        shown.append(child.before + child.after)
+        child.sendline(answer)
+    status, rest = finish(child)
+    return status, ANSI.sub("", "".join([*shown, rest]).replace("\r\n", "\n"))
+
+
+def prompts(screen: str) -> list[tuple[str, str]]:
+    return re.findall(r"^\((\d+) of (\d+)\) ", screen, flags=re.MULTILINE)
+
+
 @pytest.mark.slow
-def test_ctrl_c_at_a_prompt_exits_130() -> None:
+@pytest.mark.parametrize(
+    ("answers", "count", "verdict"),
+    [(RN_CASE_MANAGER, 14, "1. Case manager"), (LCSW_HOME_VISITS, 11, "1. Care manager"),
+     (CAREER_CHANGER, 14, "Next steps:")],
+    ids=["rn-case-manager", "lcsw-home-visits", "career-changer"],
+)  # fmt: skip
+def test_three_people_finish_in_at_most_15_prompts_and_see_the_answer_first(
+    answers: list[str], count: int, verdict: str
+) -> None:
+    status, screen = run([*answers, ""], "--as-of", "2026-11-29")
+    assert status == 0, screen
+    asked = prompts(screen)
+    assert [int(number) for number, _ in asked] == list(range(1, count + 1))
+    assert asked[-1] == (str(count), str(count))  # the last prompt says it is the last
+    results = screen[screen.index("Results as of 2026-11-29") :].splitlines()
+    first_screen = "\n".join(results[:24])
+    assert verdict in first_screen
+    assert "2. " in first_screen  # both roles' verdicts
+    assert "Next steps:" in first_screen
+    assert "Below: each role's fit point by point" in first_screen
+    assert "Traceback" not in screen
+
+
+@pytest.mark.slow
+def test_the_lcsw_is_told_msw_filled_two_answers() -> None:
+    status, screen = run([*LCSW_HOME_VISITS, ""], "--as-of", "2026-11-29")
+    assert status == 0
+    assert "MSW: a master's degree in social work; that answers 'Field of study' too." in screen
+    assert "In which field is that degree?" not in screen
+
+
+@pytest.mark.slow
+def test_help_back_at_the_first_question_and_quit() -> None:
     child = spawn()
     child.expect_exact("> ")
-    child.sendline("2")
+    child.sendline("back")
+    child.expect_exact("(this is the first question: there is nothing before it)")
+    child.expect_exact("> ")
+    child.sendline("?")
+    child.expect_exact("independent client assessment: What CCMC asks a license to allow")
+    child.expect_exact("> ")
+    child.sendline("quit")
+    status, output = finish(child)
+    assert status == 130
+    assert "caremgr: quiz stopped; nothing was saved" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_a_prompt_exits_130_with_its_message_on_its_own_line() -> None:
+    child = spawn()
+    child.expect_exact("> ")
+    child.sendline("rn")
     child.expect_exact("> ")
     child.sendintr()
     status, output = finish(child)
     assert status == 130
-    assert "cancelled" in output
+    assert "\ncaremgr: quiz stopped; nothing was saved" in output.replace("\r\n", "\n")
     assert "Traceback" not in output
 
 
@@ -73,25 +146,64 @@ def test_full_run_to_the_result(env: dict[str, str]) -> None:
     assert ("█" in output) is not bool(env)
 
 
+URL = re.compile(r"https?://\S+")
+
+
+def check_lines(screen: str, width: int) -> None:
+    """No line wider than the screen (but one that is an address alone), none ending in a blank,
+    and no address broken."""
+    for shown in screen.splitlines():
+        line = shown.removesuffix("> ") + (">" if shown.endswith("> ") else "")  # a prompt answered by Enter
+        assert line == line.rstrip(), repr(line)
+        if len(line) > width:
+            assert URL.fullmatch(line.strip()), repr(line)
+    for address in URL.findall(screen):
+        assert address.startswith(("https://", "http://")), address
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [40, 80, 120])
+@pytest.mark.parametrize("env", [{}, {"NO_COLOR": "1"}], ids=["colour", "no-colour"])
+def test_every_prompt_and_result_line_fits_the_terminal(width: int, env: dict[str, str]) -> None:
+    status, screen = run(
+        ["?", "RN", "BSN", "99", "6", "3", "3", "0", "5", "30", "RN case manager", "40", "office", "indirectly",
+         "3, 13, 14", "", ""],
+        "--as-of", "2026-11-29", env=env, width=width,
+    )  # fmt: skip
+    assert status == 0, screen
+    check_lines(screen, width)
+    # Words are never split: every word of a question is whole somewhere on the screen.
+    for word in ["What", "is", "the", "highest", "education", "you", "have", "completed?"]:
+        assert re.search(rf"(^|\s){re.escape(word)}(\s|$)", screen), word
+    sources = screen[screen.index("Sources") :]
+    assert "https://ccmcertification.org/get-certified/certification/ccmr-eligibility-glance" in sources
+
+
 @pytest.mark.slow
 def test_wrong_answer_back_and_review_change_in_a_terminal(tmp_path: Path) -> None:
     saved = tmp_path / "answers.yaml"
     child = spawn("--as-of", "2026-11-28", "--json", "--save", str(saved))
     child.expect_exact("> ")
-    child.sendline("phd")
-    child.expect_exact("! type a number from 1 to 7, or a choice's name")
+    child.sendline("RN")
     child.expect_exact("> ")
-    child.sendline("5")  # bachelor
-    child.expect_exact("2. In which field is that degree?")
+    child.sendline("phd, maybe")
+    child.expect_exact("! 'phd, maybe' is not a choice: type 1-7, or a name from the list")
+    child.expect_exact("> ")
+    child.sendline("BSN")
+    child.expect_exact("(3 of ")
     child.expect_exact("> ")
     child.sendline("back")
-    child.expect_exact("1. What is the highest education you have completed?")
-    child.expect_exact("[bachelor's degree]")  # the earlier answer is the default now
-    for answer in ANSWERS[:-1]:  # all but the final Enter at the review
+    child.expect_exact("(2 of ")
+    child.expect_exact("[bachelor's degree]")  # the earlier answer is what Enter keeps now
+    child.sendline("")
+    child.expect_exact("In which field is that degree?")  # no longer filled by the shorthand
+    child.expect_exact("[nursing] > ")
+    child.sendline("")
+    for answer in RN_CASE_MANAGER[2:]:
         child.expect_exact("> ")
         child.sendline(answer)
     child.expect_exact("type a number to change that answer > ")
-    child.sendline("2")  # the field
+    child.sendline("3")  # the field
     child.expect_exact("> ")
     child.sendline("social work")
     child.expect_exact("type a number to change that answer > ")
@@ -111,7 +223,7 @@ def test_narrow_terminal_and_no_color(args: list[str]) -> None:
     output = output.replace("\r\n", "\n")
     assert status == 0
     assert "\x1b" not in output
-    assert max(len(line) for line in output.splitlines()) <= 40
+    check_lines(output, 40)
     assert "Sources" in output
 
 

@@ -127,7 +127,7 @@ def _ask_questions(
 ) -> dict[str, Any]:
     from caremgr_cli.answers.questionnaire import Quit, run_questionnaire
 
-    say("Answer each question and press Enter. Type ? for help, back to go back, quit to stop.")
+    _say("Answer each question and press Enter. Type ? for help, back to go back, quit to stop.")
     try:
         return run_questionnaire(catalog, model, _ask, _say, document, only_missing=only_missing, matters=matters)
     except EOFError:
@@ -165,7 +165,7 @@ def _save(path: Path, answers: dict[str, Any]) -> bool:
         write_atomic(path, yaml.safe_dump(answers, sort_keys=False))
     except UserError as error:
         for line in error.lines:
-            say(one_line(f"caremgr: {line}"))
+            say(one_line(line))
         return False
     say(one_line(f"answers saved to {display_name(path)}"))  # a file name may hold a newline
     return True
@@ -201,7 +201,7 @@ def _export(path: Path, catalog: Catalog, result: Result, given: dict[str, Any])
         write_atomic(path, render_export(catalog, result, answers, kind), new_mode=0o644)
     except UserError as error:
         for line in error.lines:
-            say(one_line(f"caremgr: {line}"))
+            say(one_line(line))
         return False
     say(one_line(f"results written to {display_name(path)}"))
     return True

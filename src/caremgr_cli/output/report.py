@@ -83,8 +83,11 @@ def export_format(path: Path) -> str | None:
 
 def render_export(catalog: Catalog, result: Result, answers: list[tuple[str, str]], kind: str) -> str:
     """The results page as a document of this kind, recorded by rich (not hand-written)."""
+    # Wide enough for the longest address, which is never wrapped (an SVG would cut it off);
+    # a height too, or rich takes a dumb TERM to mean 80 columns whatever the width.
+    width = max([EXPORT_WIDTH, *(len(source.url or "") for source in catalog.sources)])
     console = Console(
-        record=True, file=io.StringIO(), width=EXPORT_WIDTH, highlight=False, emoji=False,
+        record=True, file=io.StringIO(), width=width, height=50, highlight=False, emoji=False,
         force_terminal=kind != "text", color_system="truecolor" if kind != "text" else None,
     )  # fmt: skip
     print_report(console, catalog, result, plain=kind == "text", answers=answers)
