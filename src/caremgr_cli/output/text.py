@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from caremgr_cli.catalog.models import Catalog, Credential, EmployerPreference, EntryRoute, Pay, Role, Route, Source
-from caremgr_cli.engine.results import CredentialResult, EntryResult, Result
+from caremgr_cli.engine.results import CredentialResult, EntryResult
 from caremgr_cli.engine.text import describe_condition
 from caremgr_cli.errors import printable
 
@@ -327,40 +327,6 @@ def _item(marker: str, text: str, indent: int = 0, style: str = "") -> Padding:
     grid.add_column(overflow="fold")
     grid.add_row(literal(marker, style), literal(text, style))
     return Padding(grid, (0, 0, 0, indent), expand=False)
-
-
-def print_result(console: Console, catalog: Catalog, result: Result, plain: bool = False) -> None:
-    """The ranking with each role's one-line summary and the warnings; then per role: entry,
-    credentials with dates, and every point of the fit; the sources last."""
-    say = console.print
-    index = SourceIndex(catalog)
-    say(literal(f"Results as of {result.as_of.isoformat()}" + (f" for {result.id}" if result.id else ""), "bold"))
-    say()
-    width = max(len(role.title) for role in result.roles)
-    for rank, role in enumerate(result.roles, start=1):
-        bar = "" if plain or role.fit is None else f"{_bar(role.fit)}  "
-        say(_item(f"{rank}.", f"{role.title.ljust(width)}  {bar}{role.summary}"))
-    if result.warnings:
-        say()
-        say(literal("Warnings:", "bold"))
-        for warning in result.warnings:
-            say(_item("!", warning, 2))
-    for role in result.roles:
-        say()
-        fit = f"fit {role.fit}/100" if role.fit is not None else "no fit"
-        say(literal(f"{role.title}: {fit}", "bold underline"))
-        _print_entry(say, role.entry, index)
-        say(literal("  Credentials (voluntary):"))
-        for credential in role.credentials:
-            _print_credential(say, credential, index)
-        say(literal(f"  Why this fit{index.mark(fit_sources(catalog, role.id))}:"))
-        for reason in role.reasons:
-            say(_item(f"{reason.points:3}/{reason.max_points:<3}", reason.message, 2))
-        total = sum(r.points for r in role.reasons), sum(r.max_points for r in role.reasons)
-        say(_item(f"{total[0]:3}/{total[1]:<3}", f"in all, {fit}", 2))
-    say()
-    say(literal(result.disclaimer))
-    print_sources(console, index)
 
 
 def fit_sources(catalog: Catalog, role_id: str) -> list[str]:
