@@ -286,7 +286,7 @@ def help_for(catalog: Catalog, question: Question, document: dict[str, Any]) -> 
     """The question's help, the glossary's terms it uses, and how to answer."""
     lines = [f"{INDENT}{question.help}"] if question.help else []
     for term in terms_in(catalog, question, document):
-        lines.append(f"{INDENT}- {term.term}: {term.text}{_cited(catalog, term)}")
+        lines.append(f"{INDENT}- {term.term}: {explain(catalog, term)}")
     several = question.type in ("choices", "flags", "skill-picks")
     how = {
         "yes-no": "yes or no",
@@ -297,9 +297,16 @@ def help_for(catalog: Catalog, question: Question, document: dict[str, Any]) -> 
     return lines
 
 
-def _cited(catalog: Catalog, term: GlossaryTerm) -> str:
-    addresses = [catalog.source(s).url or catalog.source(s).title for s in term.sources]
-    return f" (source: {'; '.join(addresses)})" if addresses else ""
+def explain(catalog: Catalog, term: GlossaryTerm) -> str:
+    """A glossary term's explanation, with the addresses of its sources."""
+    sources = term.sources
+    text = term.text or ""
+    if term.credential is not None:
+        credential = catalog.credential(term.credential)
+        text = f"{credential.name}, by {credential.body}: {credential.summary}"
+        sources = credential.sources
+    addresses = [catalog.source(s).url or catalog.source(s).title for s in sources]
+    return text + (f" (source: {'; '.join(addresses)})" if addresses else "")
 
 
 def terms_in(catalog: Catalog, question: Question, document: dict[str, Any]) -> list[GlossaryTerm]:

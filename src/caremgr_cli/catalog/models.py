@@ -350,12 +350,20 @@ class Question(Strict):
 
 
 class GlossaryTerm(Strict):
-    """A term the questions use, explained on `?`; with sources where it states a rule."""
+    """A term the questions use, explained on `?`; with sources where it states a rule. A
+    credential's term is explained by the credential itself (its name, body and summary)."""
 
     term: Text
     aliases: Aliases = ()
-    text: Text
+    text: Text | None = None
+    credential: Annotated[Id, RefTo("credentials", "credential")] | None = None
     sources: OptionalSources = ()
+
+    @model_validator(mode="after")
+    def _text_or_credential(self) -> "GlossaryTerm":
+        if (self.text is None) == (self.credential is None):
+            raise ValueError("give exactly one of 'text' or 'credential'")
+        return self
 
 
 class Shorthand(Strict):
