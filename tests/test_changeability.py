@@ -198,10 +198,10 @@ def test_a_changed_number_reaches_every_output(invoke: Invoke, tmp_path: Path) -
     assert run(invoke, path, ["validate"]).startswith("ok:")
     old = "12 months of full-time case management supervised"
     new = "18 months of full-time case management supervised"
-    for args in (["show", "case"], ["compare", "case", "care"]):
-        out = run(invoke, path, args, width=400)  # wide enough that no sentence wraps
-        assert new in out
-        assert old not in out
+    out = run(invoke, path, ["show", "case"], width=400)  # wide enough that no sentence wraps
+    assert new in out
+    assert old not in out
+    assert old not in run(invoke, path, ["compare", "case", "care"], width=400)  # routes are show's alone
     document = json.loads(run(invoke, path, ["show", "case", "--json"]))["role"]
     ccm = next(c for c in document["credentials"] if c["id"] == "ccm")
     assert ccm["routes"][0]["all_of"][1]["experience"]["months"] == 18
@@ -235,3 +235,29 @@ def test_every_text_that_states_a_rule_follows_it(
     result = invoke(["validate", str(path)])
     assert result.exit_code == 1
     assert f": {where}: states {stated}, a number its rules do not contain" in result.stderr
+
+
+def test_what_every_route_of_a_credential_needs_is_stated_once(invoke: Invoke, tmp_path: Path) -> None:
+    data: dict[str, Any] = yaml.safe_load((ROOT / "data" / "roles.yaml").read_text())
+    cmgt = next(credential for credential in data["credentials"] if credential["id"] == "cmgt-bc")
+    cmgt["routes"].append({
+        "id": "long-practice", "label": "an RN license and 5 years as an RN", "sources": ["nursecom-cmgt"],
+        "all_of": [{"license": {"any_of": ["rn"]}}, {"experience": {"of": "rn", "months": 60}}],
+    })  # fmt: skip
+    path = tmp_path / "roles.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    lines = [line.rstrip() for line in run(invoke, path, ["show", "case"], width=400).splitlines()]
+    start = next(n for n, line in enumerate(lines) if line.startswith("  CMGT-BC: "))
+    end = next(n for n in range(start, len(lines)) if lines[n].startswith("  Renewal: "))
+    assert lines[start + 4 : end] == [
+        "  All routes need:",
+        "    - a registered nurse (RN) license",
+        "  Routes, any one of:",
+        "  • RN license, 2 years full-time as an RN, 2,000 hours of nursing case management and 30 CE hours in it"
+        " within 3 years [11,12]",
+        "    - 24 months of practice as a registered nurse",
+        "    - 2,000 hours of nursing case management (case management as an RN) within the last 3 years",
+        "    - 30 hours of continuing education in nursing case management within the last 3 years",
+        "  • an RN license and 5 years as an RN [12]",
+        "    - 60 months of practice as a registered nurse",
+    ]

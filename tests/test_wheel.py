@@ -44,7 +44,7 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     table = subprocess.run(
         [caremgr, "compare", "case", "care"], cwd=elsewhere, env=env, capture_output=True, text=True, check=True
     )
-    assert "│ Credentials" in table.stdout
+    assert "\nCredentials ─" in table.stdout
     assert "\x1b" not in table.stdout
     document = json.loads(
         subprocess.run(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -14,6 +16,8 @@ from caremgr_cli.catalog.models import Catalog, Credential, EmployerPreference, 
 from caremgr_cli.engine.results import CredentialResult, EntryResult
 from caremgr_cli.engine.text import describe_condition
 from caremgr_cli.errors import printable
+
+T = TypeVar("T")
 
 
 def sentence(text: str) -> str:
@@ -79,95 +83,126 @@ def describe_pay(pay: Pay) -> str:
     return f"${pay.amount:,} {period}: {pay.label}{when}.{note}"
 
 
-def _bullets(lines: Iterable[str]) -> Text:
-    return Text("\n").join(literal(f"• {line}") for line in lines)
+def _bullets(lines: Iterable[str]) -> Group:
+    """A bulleted list whose wrapped lines stay under their text."""
+    return Group(*(_item("•", line) for line in lines))
 
 
-def _credential_brief(credential: Credential, index: SourceIndex) -> Text:
-    status = "" if credential.confirmed else " (unconfirmed)"
-    head = literal(f"{credential.abbreviation}, {credential.body}{status}", "bold")
-    lines = [literal(f"{credential.summary}{index.mark(credential.sources)}")]
-    if len(credential.routes) > 1:
-        lines.append(literal("Routes, any one of:"))
-    lines += [literal(f"• {route.label}") for route in credential.routes]
-    return Text("\n").join([head, *lines])
+def _in_every(groups: Sequence[Sequence[T]]) -> list[T]:
+    """What every group holds, in the first group's order; nothing when there is one group."""
+    first, *rest = groups
+    return [item for item in first if all(item in group for group in rest)] if rest else []
 
 
-def compare_table(catalog: Catalog, roles: list[Role]) -> tuple[Table, SourceIndex]:
+# --- compare: one row per topic, each role's side by side; the details are `show`'s -----------
+
+
+def print_compare(console: Console, catalog: Catalog, roles: list[Role]) -> None:
+    """Roles side by side, a topic at a time under a rule; what every role shares is stated
+    once, across the columns. Kept to two screens at 80 columns: each credential by its
+    summary alone, the seed article's errors counted (`show` has them, and every route)."""
     index = SourceIndex(catalog)
-    table = Table(box=box.SQUARE, show_lines=True, expand=False, pad_edge=True)
-    table.add_column("", style="bold", no_wrap=True)
-    for role in roles:
-        table.add_column(literal(role.title), ratio=1, overflow="fold")
+    console.print(_side_by_side([literal(role.title, "bold") for role in roles]))
+    for topic, cells, shared in compare_topics(catalog, roles, index):
+        console.print(_topic(topic))
+        console.print(_side_by_side(cells))
+        for line in shared:
+            console.print(line)
+    print_sources(console, index, _topic("Sources"))
 
-    shared = catalog.shared_skills
 
-    def row(topic: str, cells: list[RenderableType]) -> None:
-        table.add_row(topic, *cells)
+Topic = tuple[str, list[RenderableType], list[RenderableType]]
 
-    row("Summary", [literal(r.summary.text + index.mark(r.summary.sources)) for r in roles])
-    row(
-        "Care style",
-        [
-            literal(f"{r.care_style.value.capitalize()}: {r.care_style.text}{index.mark(r.care_style.sources)}")
-            for r in roles
-        ],
-    )
-    row("Duties", [_bullets(d.text + index.mark(d.sources) for d in r.duties) for r in roles])
-    row(
-        "Work settings",
-        [
-            literal(
-                f"{r.work_setting.text}{index.mark(r.work_setting.sources)} "
-                + sentence(", ".join(catalog.label("settings", s) for s in r.settings.ids))
-                + "."
-                + index.mark(r.settings.sources)
-            )
-            for r in roles
-        ],
-    )
-    row("Entry routes", [_bullets(_route_summary(route, index) for route in r.entry) for r in roles])
-    row("License", [literal(r.license.text + index.mark(r.license.sources)) for r in roles])
-    row("Experience", [literal(r.experience.text + index.mark(r.experience.sources)) for r in roles])
-    row(
-        "Credentials",
-        [
-            Text("\n\n").join([_credential_brief(catalog.credential(c), index) for c in r.credentials])
-            or literal("none")
-            for r in roles
-        ],
-    )
-    row(
-        "Pay",
-        [_bullets(describe_pay(p) + index.mark(p.sources) for p in r.pay) or literal("no figures") for r in roles],
-    )
-    row(
-        "Skills",
-        [
-            _bullets(
-                [sentence(", ".join(catalog.label("skills", s) for s in r.skills.ids)) + index.mark(r.skills.sources)]
-                + (
-                    [
-                        "Every role: "
-                        + ", ".join(catalog.label("skills", s) for s in shared.skills)
-                        + index.mark(shared.sources)
-                    ]
-                    if shared
-                    else []
+
+def compare_topics(catalog: Catalog, roles: list[Role], index: SourceIndex) -> list[Topic]:
+    """(topic, a cell for each role, what they all share) in the order shown; a topic no role
+    has (credentials, pay figures, the seed article's errors) is left out, as in `show`."""
+    every = {1: "Also:", 2: "Both:"}.get(len(roles), "All:")
+    topics: list[Topic] = [
+        (
+            "Care style and work setting",
+            [
+                Group(
+                    literal(f"{sentence(r.care_style.value)}: {r.care_style.text}{index.mark(r.care_style.sources)}"),
+                    literal(r.work_setting.text + index.mark(r.work_setting.sources)),
                 )
-            )
+                for r in roles
+            ],
+            [],
+        ),
+        (
+            "Entry, any one of" if any(len(r.entry) > 1 for r in roles) else "Entry",
+            [_bullets(_route_summary(route, index) for route in r.entry) for r in roles],
+            [],
+        ),
+    ]
+    if any(r.credentials for r in roles):
+        briefs = [[_credential_brief(catalog.credential(c), index) for c in r.credentials] for r in roles]
+        topics.append(("Credentials", [_bullets(brief) if brief else literal("none") for brief in briefs], []))
+    if any(r.pay for r in roles):
+        shared_pay = _in_every([r.pay for r in roles])
+        own: list[RenderableType] = [
+            _bullets(_pay_brief(p, index) for p in r.pay if p not in shared_pay) if r.pay else literal("no figures")
             for r in roles
-        ],
+        ]
+        topics.append(("Pay", own, [_item(every, _pay_brief(p, index)) for p in shared_pay]))
+    shared_skills = catalog.shared_skills
+    topics.append(
+        (
+            "Skills",
+            [literal(sentence(_labels(catalog, "skills", r.skills.ids)) + index.mark(r.skills.sources)) for r in roles],
+            [_item(every, _labels(catalog, "skills", shared_skills.skills) + index.mark(shared_skills.sources))]
+            if shared_skills
+            else [],
+        )
     )
-    row("Corrections", [_bullets(_corrections(catalog, r, index)) for r in roles])
-    return table, index
+    if any(r.corrections for r in roles):
+        seed = [source.id for source in catalog.sources if source.kind == "seed"]
+        topics.append(
+            (
+                f"Where the seed article{index.mark(seed)} is wrong",
+                [literal(f"{_count(len(r.corrections), 'point')}: caremgr show {r.id}") for r in roles],
+                [],
+            )
+        )
+    return topics
+
+
+def _side_by_side(cells: list[RenderableType]) -> Table:
+    """One cell per role in columns of equal width, parted by a line."""
+    table = Table(box=box.MINIMAL, show_header=False, show_edge=False, expand=True, pad_edge=False, padding=(0, 1))
+    for _ in cells:
+        table.add_column(ratio=1, overflow="fold")
+    table.add_row(*cells)
+    return table
+
+
+def _topic(title: str) -> Rule:
+    return Rule(literal(title, "bold"), align="left", characters="─")
+
+
+def _credential_brief(credential: Credential, index: SourceIndex) -> str:
+    """A credential by its summary: its routes are `show`'s, so no rule is stated twice."""
+    status = "" if credential.confirmed else " (unconfirmed)"
+    return f"{credential.abbreviation}{status}: {credential.summary}{index.mark(credential.sources)}"
+
+
+def _pay_brief(pay: Pay, index: SourceIndex) -> str:
+    period = "a year" if pay.period == "year" else "an hour"
+    when = describe_as_of(pay.as_of) if pay.as_of else "undated"
+    return f"${pay.amount:,} {period}: {pay.label}, {when}{index.mark(pay.sources)}"
+
+
+def _labels(catalog: Catalog, table: str, ids: Iterable[str]) -> str:
+    return ", ".join(catalog.label(table, item_id) for item_id in ids)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _route_summary(route: EntryRoute, index: SourceIndex) -> str:
-    text = f"{sentence(route.name)}: {route.label}{index.mark(route.sources)}"
-    if route.preferences:
-        text += ". Employers prefer " + " and ".join(p.label + index.mark(p.sources) for p in route.preferences)
-    return text
+    return f"{sentence(route.name)}: {route.label}{index.mark(route.sources)}"
 
 
 def _corrections(catalog: Catalog, role: Role, index: SourceIndex) -> list[str]:
@@ -178,10 +213,10 @@ def _corrections(catalog: Catalog, role: Role, index: SourceIndex) -> list[str]:
     ]
 
 
-def print_sources(console: Console, index: SourceIndex) -> None:
+def print_sources(console: Console, index: SourceIndex, heading: RenderableType | None = None) -> None:
     """The cited sources, each with its address on a line of its own that is never wrapped or
     cut: an address broken in two cannot be copied or clicked."""
-    console.print(literal("Sources", "bold"))
+    console.print(heading or literal("Sources", "bold"))
     for number, source in index.sources():
         marker = f"[{number}]"
         console.print(_item(marker, describe_source(source)))
@@ -189,12 +224,6 @@ def print_sources(console: Console, index: SourceIndex) -> None:
             indent = " " * (len(marker) + 1)
             fits = len(indent) + len(source.url) <= console.width
             console.print(literal((indent if fits else "") + source.url), soft_wrap=True)
-
-
-def print_compare(console: Console, catalog: Catalog, roles: list[Role]) -> None:
-    table, index = compare_table(catalog, roles)
-    console.print(table)
-    print_sources(console, index)
 
 
 def role_list(catalog: Catalog) -> Table:
@@ -211,16 +240,46 @@ def _heading(text: str) -> Text:
     return literal(text, "bold underline")
 
 
-def _route_lines(catalog: Catalog, route: Route, index: SourceIndex) -> list[Text]:
-    name = f"{sentence(route.name)}: " if isinstance(route, EntryRoute) else ""
-    lines = [literal(f"• {name}{route.label}{index.mark(route.sources)}", "bold")]
-    lines += [literal(f"    - {describe_condition(catalog, c)}") for c in route.all_of]
-    if route.note:
-        lines.append(literal(f"    {route.note}"))
-    if isinstance(route, EntryRoute) and route.preferences:
-        lines.append(literal("    Employers prefer (not a requirement):"))
-        lines += [literal(f"    - {_preference_text(p)}{index.mark(p.sources)}") for p in route.preferences]
+def _routes(
+    catalog: Catalog, routes: Sequence[Route], index: SourceIndex, heading: str | None = None
+) -> list[RenderableType]:
+    """Routes, any one of which will do, each condition stated once: what every route needs
+    first, then each route with only what is its own."""
+    shared = _in_every([route.all_of for route in routes])
+    notes = {route.note for route in routes}
+    shared_note = notes.pop() if len(routes) > 1 and len(notes) == 1 else None
+    preferences = _in_every([route.preferences if isinstance(route, EntryRoute) else () for route in routes])
+    lines: list[RenderableType] = []
+    if shared:
+        lines.append(literal("All routes need:"))
+        lines += [_item("-", describe_condition(catalog, c), 2) for c in shared]
+    if shared_note:
+        lines.append(_item("", shared_note, 2))
+    if heading:
+        lines.append(literal(heading))
+    for route in routes:
+        name = f"{sentence(route.name)}: " if isinstance(route, EntryRoute) else ""
+        lines.append(_item("•", f"{name}{route.label}{index.mark(route.sources)}", style="bold"))
+        lines += [_item("-", describe_condition(catalog, c), 2) for c in route.all_of if c not in shared]
+        if route.note and not shared_note:
+            lines.append(_item("", route.note, 2))
+        if isinstance(route, EntryRoute):
+            lines += _preferences([p for p in route.preferences if p not in preferences], index, 2)
+    if preferences:
+        lines += _preferences(preferences, index, 0, "On every route, employers prefer (not a requirement):")
     return lines
+
+
+def _preferences(
+    preferences: Sequence[EmployerPreference],
+    index: SourceIndex,
+    indent: int,
+    heading: str = "Employers prefer (not a requirement):",
+) -> list[RenderableType]:
+    if not preferences:
+        return []
+    items = [_item("-", f"{_preference_text(p)}{index.mark(p.sources)}", indent) for p in preferences]
+    return [_item("", heading, indent), *items]
 
 
 def _preference_text(preference: EmployerPreference) -> str:
@@ -246,9 +305,14 @@ def credential_section(catalog: Catalog, credential: Credential, index: SourceIn
     )
     if credential.rules_note:
         parts.append(literal(credential.rules_note + index.mark(credential.rules_note_sources)))
-    parts.append(literal("Routes, any one of:" if len(credential.routes) > 1 else "Route:"))
-    for route in credential.routes:
-        parts.extend(_route_lines(catalog, route, index))
+    if len(credential.routes) == 1:  # its summary says it in words: here are its conditions
+        (route,) = credential.routes
+        parts.append(literal(f"Needs{index.mark(route.sources)}:"))
+        parts += [_item("-", describe_condition(catalog, c), 2) for c in route.all_of]
+        if route.note:
+            parts.append(_item("", route.note, 2))
+    else:
+        parts += _routes(catalog, credential.routes, index, "Routes, any one of:")
     if credential.exam:
         parts.append(literal(f"Exam: {credential.exam.text}{index.mark(credential.exam.sources)}"))
     if credential.renewal:
@@ -263,6 +327,10 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
     console.print(literal(f"{role.title} ({role.id})", "bold"))
     if names:
         console.print(literal(f"Also: {names}"))
+    credentials: list[RenderableType] = [
+        Group(*([Text()] if number else []), credential_section(catalog, catalog.credential(credential_id), index))
+        for number, credential_id in enumerate(role.credentials)
+    ]  # a blank line between credentials
     sections: list[tuple[str, list[RenderableType]]] = [
         ("Summary", [literal(role.summary.text + index.mark(role.summary.sources))]),
         (
@@ -282,18 +350,12 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
                 _bullets(catalog.label("settings", s) for s in role.settings.ids),
             ],
         ),
-        (
-            "Entry routes, any one of" if len(role.entry) > 1 else "Entry route",
-            [line for route in role.entry for line in _route_lines(catalog, route, index)],
-        ),
+        ("Entry routes, any one of" if len(role.entry) > 1 else "Entry route", _routes(catalog, role.entry, index)),
         ("License", [literal(role.license.text + index.mark(role.license.sources))]),
         ("Experience", [literal(role.experience.text + index.mark(role.experience.sources))]),
         ("Skills", [_bullets(catalog.label("skills", s) for s in role.skills.ids)]),
         ("Pay", [_bullets(describe_pay(p) + index.mark(p.sources) for p in role.pay)] if role.pay else []),
-        (
-            "Credentials (all voluntary)",
-            [credential_section(catalog, catalog.credential(c), index) for c in role.credentials],
-        ),
+        ("Credentials (all voluntary)", credentials),
     ]
     corrections = _corrections(catalog, role, index)
     if corrections:
