@@ -930,7 +930,7 @@ def skill_reasons(label: str, term_points: int, ratings: Mapping[str, tuple[str,
             f"{'skill' if term_points == 5 else 'shared-skill'}.{skill_id}",
             points,
             term_points if rating else 0,
-            f"{label}: {skill_label}, " + (f"you rated it {rating}/5" if rating else "not rated, left out"),
+            f"{label}: {skill_label}, " + (f"rated {rating}/5" if rating else "not rated, left out"),
         )
         for skill_id, (skill_label, rating, points) in ratings.items()
     ]
@@ -1052,7 +1052,7 @@ def test_each_rating_of_a_skill(rating: int) -> None:
         r.id: r for r in role_result(score({"skills": {"clinical": rating, "empathy": rating}}), "case-manager").reasons
     }
     assert reasons["skill.clinical"] == Reason(
-        "skill.clinical", rating, 5, f"Case manager skill: clinical skills, you rated it {rating}/5"
+        "skill.clinical", rating, 5, f"Case manager skill: clinical skills, rated {rating}/5"
     )
     # round(2 x rating / 5): 0.4, 0.8, 1.2, 1.6, 2.0.
     assert reasons["shared-skill.empathy"].points == [0, 1, 1, 2, 2][rating - 1]
@@ -1197,6 +1197,7 @@ def test_entry_rules_without_credentials_assume_40_hours() -> None:
     def no_credentials(data: dict[str, Any]) -> None:
         _add_hours_to_case_manager_entry(data)
         data["credentials"] = []
+        data["glossary"] = [term for term in data["glossary"] if "credential" not in term]
         for role in data["roles"]:
             role["credentials"] = []
         # Texts may state only their rules' numbers: without credentials these have none to state.
@@ -1414,11 +1415,26 @@ def test_next_steps_lead_with_the_best_ranked_role() -> None:
     # An entry not met comes first, in the route's own words; a limit keeps the first.
     changer = {"education": {"level": "bachelor", "field": "unrelated"}, "preferences": {"care_style": "indirect"}}
     assert next_steps(score(changer), 1) == [
-        "Case manager: The social-work route needs at least a bachelor's degree in social work"
+        "Case manager: the social-work route needs at least a bachelor's degree in social work"
         " (has a bachelor's degree in an unrelated field)"
     ]
     eligible = {**RN, "experience": {"case_management": 2}, "preferences": {"care_style": "indirect"}}
     assert next_steps(score(eligible))[0] == "CCM: eligible now; you can apply"
+
+
+def test_next_steps_never_tell_a_social_worker_to_become_a_nurse() -> None:
+    from caremgr_cli.engine.steps import next_steps
+
+    # An LCSW with an MSW in care management: ANCC's CMGT-BC needs an RN license, which is
+    # another profession, not a next step; it stays in the result's details.
+    lcsw = {"licenses": ["lcsw"], "education": {"level": "master", "field": "social-work"},
+            "experience": {"supervised_care_management": 1, "direct_client_care": 4},
+            "employment": {"current": "care-management", "hours_per_week": 35}}  # fmt: skip
+    result = score(lcsw)
+    steps = next_steps(result)
+    assert [step.split(":")[0] for step in steps] == ["CMC", "CCM"]
+    assert not [step for step in steps if "registered nurse" in step]
+    assert any(c.id == "cmgt-bc" and not c.eligible for role in result.roles for c in role.credentials)
 
 
 # --- what mutation testing showed unpinned after issue 10 -----------------------------------------

@@ -65,7 +65,7 @@ def _skill_reasons(catalog: Catalog, term: FitTerm, skill_id: str) -> dict[int |
     for rating in (1, 2, 3, 4, 5):
         reasons[rating] = Reason(
             id=f"{term.id}.{skill_id}", points=round(term.points * rating / 5), max_points=term.points,
-            message=f"{named}, you rated it {rating}/5",
+            message=f"{named}, rated {rating}/5",
         )  # fmt: skip
     return reasons
 

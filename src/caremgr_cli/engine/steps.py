@@ -20,11 +20,12 @@ def next_steps(result: Result, limit: int = 3) -> list[str]:
 def _role_steps(role: RoleResult, seen: set[str]) -> list[str]:
     entry = role.entry
     if not entry.met:
-        name = entry.route_name[:1].upper() + entry.route_name[1:]
-        return [f"{role.title}: {name} {entry.gaps[0].message}"] if entry.gaps else []
+        return [f"{role.title}: {entry.route_name} {entry.gaps[0].message}"] if entry.gaps else []
     steps = []
     for credential in sorted(role.credentials, key=_readiness):
-        if credential.id in seen:
+        # A credential that asks for a license the person lacks belongs to another profession
+        # (CMGT-BC to nurses): not a next step for a social worker; it stays in the details.
+        if credential.id in seen or any(gap.kind == "license" for gap in credential.gaps):
             continue
         seen.add(credential.id)
         steps.append(_credential_step(credential))
