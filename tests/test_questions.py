@@ -246,3 +246,27 @@ def test_no_skills_picked_leaves_skills_out_and_says_it_was_answered() -> None:
     again = Script([""])
     assert again.run(document, only_missing=True) == document
     assert again.questions() == []
+
+
+def test_a_reopened_follow_up_offers_what_was_typed_before() -> None:
+    # A job at 35 hours; the review makes it 'not working' (the hours go), then care management again.
+    answers = ["", "", "none", "0", "0", "0", "0", "care management", "35", "", "", "", ""]
+    script = Script([*answers, "8", "not working", "8", "care management", "", ""])
+    document = script.run()
+    assert "[35] > " in script.prompts[-2]
+    assert document["employment"] == {"current": "care-management", "hours_per_week": 35.0}
+
+
+@pytest.mark.parametrize(
+    ("question", "typed", "said"),
+    [("strengths", "bedside manner", None), ("licenses", "LSCW", "; did you mean LCSW?"),
+     ("current-job", "LPN", None), ("care-style", "direct", None)],
+)  # fmt: skip
+def test_words_within_a_label_and_near_misses(question: str, typed: str, said: str | None) -> None:
+    from caremgr_cli.answers.questionnaire import InvalidAnswer
+
+    if said is None:
+        assert parse(CATALOG, QUESTIONS[question], typed)
+    else:
+        with pytest.raises(InvalidAnswer, match=re.escape(said)):
+            parse(CATALOG, QUESTIONS[question], typed)

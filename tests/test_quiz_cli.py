@@ -240,8 +240,11 @@ def test_save_refuses_a_fifo_and_a_folder(invoke: Invoke, tmp_path: Path) -> Non
     assert json.loads(result.stdout)["id"] == "ana"  # the results all the same
     folder = tmp_path / "folder"
     folder.mkdir()
-    result = save(invoke, tmp_path, folder)
-    assert (result.exit_code, result.stderr.splitlines()[0]) == (1, f"{folder}: is a folder, not a file")
+    # A folder, or a name ending in '/', is refused before anything is asked or scored.
+    for name in (str(folder), f"{tmp_path}/new-folder/"):
+        result = save(invoke, tmp_path, name)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == f"caremgr: --save needs a file name; {name} is a folder\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "good.json", "pipe"]
 
 
@@ -286,6 +289,8 @@ def test_export_holds_the_verdict_the_date_the_answers_and_every_source(
         if source["url"]:
             assert source["url"] in squeezed, source["url"]
     assert target.stat().st_mode & 0o777 == 0o644  # a page to share, not private data
+    if suffix == ".html":
+        assert content.count('href="http') == len([s for s in document["sources"] if s["url"]])
 
 
 def test_export_to_an_unknown_kind_is_a_usage_error_before_anything_is_asked(invoke: Invoke, tmp_path: Path) -> None:
@@ -295,3 +300,21 @@ def test_export_to_an_unknown_kind_is_a_usage_error_before_anything_is_asked(inv
         f"caremgr: --export writes .html, .htm, .svg, .txt files, told by the name's ending; not '{tmp_path}/r.pdf'\n"
     )
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_quit_with_save_keeps_the_answers_so_far_to_finish_later(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("caremgr_cli.cli.quiz.terminal_attached", lambda: True)
+    saved = tmp_path / "partial.yaml"
+    result = invoke(["quiz", "--save", str(saved)], input="rn\nBSN\n4\nquit\n")
+    assert result.exit_code == 130
+    assert result.stderr.splitlines()[-1] == (
+        f"caremgr: quiz stopped; to finish it later: caremgr quiz --answers {saved} --ask-missing"
+    )
+    assert yaml.safe_load(saved.read_text()) == {
+        "licenses": ["rn"], "education": {"level": "bachelor", "field": "nursing"}, "experience": {"rn": 4.0},
+    }  # fmt: skip
+    without = invoke(["quiz"], input="rn\nquit\n")
+    assert without.exit_code == 130
+    assert without.stderr.endswith("> caremgr: quiz stopped; nothing was saved\n")  # input is not echoed here

@@ -39,7 +39,12 @@ class InvalidAnswer(ValueError):
 
 
 class Quit(Exception):
-    """The person typed quit: the questionnaire ends as Ctrl-C would end it."""
+    """The person typed quit or pressed Ctrl-C: the questionnaire ends, with the answers given
+    so far (the caller may keep them: they can be finished later)."""
+
+    def __init__(self, document: dict[str, Any] | None = None) -> None:
+        super().__init__("quit")
+        self.document = document or {}
 
 
 def get_value(document: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -228,12 +233,26 @@ def _pick(options: tuple[Choice, ...], typed: str) -> str:
     for option in options:
         if text in {normalise(name) for name in (option.id, option.label, *option.aliases)}:
             return option.id
-    starting = [o for o in options if len(text) >= 3 and normalise(o.label).startswith(text)]
-    if len(starting) == 1:
-        return starting[0].id
-    if len(starting) > 1:
-        raise InvalidAnswer(f"'{typed.strip()}' could be: " + "; ".join(o.label for o in starting))
-    raise InvalidAnswer(f"'{typed.strip()}' is not a choice: type 1-{len(options)}, or a name from the list")
+    # The start of a label, else words within one ("bedside manner"): taken when only one has them.
+    for test in (str.startswith, str.__contains__):
+        found = [o for o in options if len(text) >= 3 and test(normalise(o.label), text)]
+        if len(found) == 1:
+            return found[0].id
+        if len(found) > 1:
+            raise InvalidAnswer(f"'{typed.strip()}' could be: " + "; ".join(o.label for o in found))
+    raise InvalidAnswer(
+        f"'{typed.strip()}' is not a choice{_close_to(options, text)}: type 1-{len(options)}, or a name from the list"
+    )
+
+
+def _close_to(options: tuple[Choice, ...], text: str) -> str:
+    """'; did you mean LCSW?' for a near miss of a short name (a typo such as LSCW)."""
+    import difflib
+
+    names = {normalise(name): name for option in options for name in (option.id, *option.aliases)}
+    swapped = [name for name in names if sorted(name) == sorted(text)]  # letters typed out of order
+    close = swapped or difflib.get_close_matches(text, list(names), n=1, cutoff=0.7)
+    return f"; did you mean {names[close[0]]}?" if close else ""
 
 
 def labels_of(catalog: Catalog, question: Question, value: Any, document: dict[str, Any]) -> Any:
@@ -337,6 +356,8 @@ class Flow:
     given: set[str] = field(default_factory=set)  # answers the start document held
     filled: dict[str, str] = field(default_factory=dict)  # answer -> the question whose shorthand filled it
     asked: list[Question] = field(default_factory=list)
+    # Answers dropped when a change in the review closed their question: offered again if it reopens.
+    dropped: dict[str, Any] = field(default_factory=dict)
 
     def wanted(self, question: Question) -> bool:
         """Ask this question now? Not when the file gave it, a shorthand filled it, it does not
@@ -445,7 +466,15 @@ def run_questionnaire(
     document = _copy(start or {})
     given = {q.answer for q in catalog.questions if answer_of(catalog, q, document) is not None}
     flow = Flow(catalog, model, ask, say, document, matters, only_missing, given)
-    questions = catalog.questions
+    try:
+        _ask_all(flow)
+    except (Quit, KeyboardInterrupt):
+        raise Quit(flow.document) from None
+    return flow.document
+
+
+def _ask_all(flow: Flow) -> None:
+    questions = flow.catalog.questions
     index = 0
     while index < len(questions):
         question = questions[index]
@@ -458,10 +487,9 @@ def run_questionnaire(
         elif flow.asked:
             index = questions.index(flow.asked.pop())
         else:
-            say(f"{INDENT}(this is the first question: there is nothing before it)")
+            flow.say(f"{INDENT}(this is the first question: there is nothing before it)")
     if flow.asked or flow.filled:
         review(flow)
-    return flow.document
 
 
 def review_lines(catalog: Catalog, document: dict[str, Any]) -> list[tuple[Question, str]]:
@@ -503,10 +531,17 @@ def _follow_up(flow: Flow, changed: Question) -> None:
     """A changed answer can open questions skipped before (ask them now) and close others
     (drop the answers given to them in this run)."""
     asked_now = {q.answer for q in flow.asked}
-    for question in flow.catalog.questions:
+    catalog = flow.catalog
+    for question in catalog.questions:
         if question.answer in asked_now and not applies(question, flow.document):
-            flow.document = with_answer(flow.catalog, question, flow.document, None)
-    for question in flow.catalog.questions:
-        opened = question is not changed and answer_of(flow.catalog, question, flow.document) is None
-        if opened and flow.wanted(question) and flow.ask_question(question, "follow-up"):
+            flow.dropped[question.answer] = answer_of(catalog, question, flow.document)
+            flow.document = with_answer(catalog, question, flow.document, None)
+    for question in catalog.questions:
+        opened = question is not changed and answer_of(catalog, question, flow.document) is None
+        if not (opened and flow.wanted(question)):
+            continue
+        earlier = flow.dropped.pop(question.answer, None)
+        if earlier is not None:  # what was typed before is what Enter keeps
+            flow.document = with_answer(catalog, question, flow.document, earlier)
+        if flow.ask_question(question, "follow-up"):
             flow.asked.append(question)

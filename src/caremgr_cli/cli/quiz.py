@@ -26,12 +26,13 @@ AnswersOption = Annotated[
     typer.Option("--answers", metavar="FILE", help="Answers document (YAML or JSON; - for stdin): no prompts."),
 ]
 AskMissingOption = Annotated[bool, typer.Option("--ask-missing", help="With --answers: ask what the file lacks.")]
+# File names are taken as typed (not as Path, which drops a final '/' that says "a folder").
 SaveOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option("--save", metavar="FILE", help="Save every answer given (reusable with --answers)."),
 ]
 ExportOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--export",
         metavar="FILE",
@@ -60,6 +61,7 @@ def quiz_command(
 
     today = parse_day(as_of)
     _check_options(answers_file, ask_missing, save, export)
+    save_path, export_path = (Path(name) if name is not None else None for name in (save, export))
     interactive = answers_file is None or ask_missing
     if interactive and sys.stderr is None:
         raise UserError(["caremgr: quiz asks its questions on stderr, which is closed"], ExitCode.USAGE)
@@ -83,10 +85,12 @@ def quiz_command(
     if answers_file is not None:
         document, answers = load_answers(answers_file, model, catalog)
     if interactive:
-        document = _ask_questions(catalog, model, document, ask_missing, _matters(catalog, model, engine, today))
+        document = _ask_questions(
+            catalog, model, document, ask_missing, _matters(catalog, model, engine, today), save_path
+        )
         answers = validate_answers(document, model, catalog)
     given = answers.model_dump(mode="json", exclude_unset=True)
-    saved = save is None or _save(save, given)
+    saved = save_path is None or _save(save_path, given)
     result = engine.score(answers, today)
     if as_json:
         from caremgr_cli.output.json import result_json
@@ -97,33 +101,51 @@ def quiz_command(
 
         plain = plain or os.environ.get("ACCESSIBLE", "") not in ("", "0")
         print_report(stdout_console(plain), catalog, result, plain=plain)
-    exported = export is None or _export(export, catalog, result, given)
+    exported = export_path is None or _export(export_path, catalog, result, given)
     if not saved:
         _offer_answers_again(given)
     if not (saved and exported):
         raise typer.Exit(ExitCode.BAD_INPUT)
 
 
-def _check_options(answers_file: str | None, ask_missing: bool, save: Path | None, export: Path | None) -> None:
+def _check_options(answers_file: str | None, ask_missing: bool, save: str | None, export: str | None) -> None:
     from caremgr_cli.output.report import EXPORT_FORMATS, export_format
 
     if ask_missing and answers_file is None:
         raise UserError(["caremgr: --ask-missing needs --answers FILE"], ExitCode.USAGE)
     if ask_missing and answers_file == "-":
         raise UserError(["caremgr: --ask-missing cannot read answers from stdin; give a file"], ExitCode.USAGE)
-    if save is not None and str(save) == "-":
+    if save is not None and save == "-":
         # stdout holds the results: answers mixed into them would break both.
         raise UserError(["caremgr: --save needs a file name; '-' (stdout) is where the results go"], ExitCode.USAGE)
-    if export is not None and export_format(export) is None:
+    if export is not None and export_format(Path(export)) is None:
         kinds = ", ".join(EXPORT_FORMATS)
         raise UserError(
             [f"caremgr: --export writes {kinds} files, told by the name's ending; not '{printable(str(export))}'"],
             ExitCode.USAGE,
         )
+    for option, name in (("--save", save), ("--export", export)):
+        problem = None if name is None else _not_a_file_name(name)
+        if problem:  # said now, not after every question is answered
+            raise UserError([f"caremgr: {option} needs a file name; {problem}"], ExitCode.USAGE)
+
+
+def _not_a_file_name(name: str) -> str | None:
+    """Why a name cannot be a file to write (it names a folder), or None."""
+    import os
+
+    if name.endswith(("/", os.sep)) or Path(name).is_dir():
+        return f"{printable(name)} is a folder"
+    return None
 
 
 def _ask_questions(
-    catalog: Catalog, model: type[Answers], document: dict[str, Any], only_missing: bool, matters: Matters
+    catalog: Catalog,
+    model: type[Answers],
+    document: dict[str, Any],
+    only_missing: bool,
+    matters: Matters,
+    save: Path | None,
 ) -> dict[str, Any]:
     from caremgr_cli.answers.questionnaire import Quit, run_questionnaire
 
@@ -132,8 +154,26 @@ def _ask_questions(
         return run_questionnaire(catalog, model, _ask, _say, document, only_missing=only_missing, matters=matters)
     except EOFError:
         raise UserError(["caremgr: input ended before the questionnaire was finished"]) from None
-    except (Quit, KeyboardInterrupt):
+    except Quit as stop:
+        raise _stopped(stop.document, model, catalog, save) from None
+    except KeyboardInterrupt:  # between prompts, before the questionnaire had the answers
         raise UserError([INTERRUPTED], ExitCode.INTERRUPTED) from None
+
+
+def _stopped(document: dict[str, Any], model: type[Answers], catalog: Catalog, save: Path | None) -> UserError:
+    """The person stopped: with --save, keep what they answered, to finish later."""
+    from caremgr_cli.answers.documents import validate_answers
+
+    if save is None or not document:
+        return UserError([INTERRUPTED], ExitCode.INTERRUPTED)
+    given = validate_answers(document, model, catalog).model_dump(mode="json", exclude_unset=True)
+    if not _save(save, given):
+        return UserError(["caremgr: quiz stopped; the answers so far could not be saved"], ExitCode.INTERRUPTED)
+    name = one_line(str(save))
+    return UserError(
+        [f"caremgr: quiz stopped; to finish it later: caremgr quiz --answers {name} --ask-missing"],
+        ExitCode.INTERRUPTED,
+    )
 
 
 def _matters(catalog: Catalog, model: type[Answers], engine: Engine, today: date) -> Matters:
@@ -182,7 +222,10 @@ def _offer_answers_again(answers: dict[str, Any]) -> None:
             break
         if not typed:
             break
-        if _save(Path(typed), answers):
+        problem = _not_a_file_name(typed)
+        if problem:
+            say(f"caremgr: {problem}; give a file name")
+        elif _save(Path(typed), answers):
             return
     say("Your answers (copy them into a file to use with --answers):")
     say(printable(yaml.safe_dump(answers, sort_keys=False)).rstrip("\n"))

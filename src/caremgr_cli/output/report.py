@@ -38,6 +38,9 @@ def print_report(
     for rank, role in enumerate(result.roles, start=1):
         bar = "" if plain or role.fit is None else f"{_bar(role.fit, 12)}  "
         say(_item(f"{rank}.", f"{role.title.ljust(width)}  {bar}{role.summary}"))
+    fits = [role.fit for role in result.roles]
+    if len(fits) > 1 and fits[0] is not None and fits[0] == fits[1]:
+        say(literal("   Equal fits are ranked by how ready you are for each role.", "dim"))
     if result.warnings:
         say(literal("Check these answers:", "bold"))
         for warning in result.warnings:
@@ -56,7 +59,7 @@ def print_report(
     _print_details(console, catalog, result, index)
     say()
     say(literal(result.disclaimer))
-    print_sources(console, index)
+    print_sources(console, index, links=answers is not None)
 
 
 def _print_details(console: Console, catalog: Catalog, result: Result, index: SourceIndex) -> None:

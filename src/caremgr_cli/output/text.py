@@ -213,9 +213,12 @@ def _corrections(catalog: Catalog, role: Role, index: SourceIndex) -> list[str]:
     ]
 
 
-def print_sources(console: Console, index: SourceIndex, heading: RenderableType | None = None) -> None:
+def print_sources(
+    console: Console, index: SourceIndex, heading: RenderableType | None = None, links: bool = False
+) -> None:
     """The cited sources, each with its address on a line of its own that is never wrapped or
-    cut: an address broken in two cannot be copied or clicked."""
+    cut: an address broken in two cannot be copied or clicked. `links` makes each a link (for
+    an exported page; a terminal shows the address itself)."""
     console.print(heading or literal("Sources", "bold"))
     for number, source in index.sources():
         marker = f"[{number}]"
@@ -223,7 +226,8 @@ def print_sources(console: Console, index: SourceIndex, heading: RenderableType 
         if source.url:
             indent = " " * (len(marker) + 1)
             fits = len(indent) + len(source.url) <= console.width
-            console.print(literal((indent if fits else "") + source.url), soft_wrap=True)
+            address = literal(source.url, f"link {source.url}" if links else "")
+            console.print(Text(indent if fits else "") + address, soft_wrap=True)
 
 
 def role_list(catalog: Catalog) -> Table:
