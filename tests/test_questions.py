@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from caremgr_cli.answers.model import answers_model
-from caremgr_cli.answers.questionnaire import Quit, parse, run_questionnaire
+from caremgr_cli.answers.questionnaire import INTRO, Quit, parse, run_questionnaire
 from caremgr_cli.catalog.load import load_catalog
 from caremgr_cli.cli.quiz import _matters
 from caremgr_cli.engine.score import compile_catalog
@@ -55,6 +55,7 @@ def test_only_missing_asks_what_the_file_lacks() -> None:
     }  # fmt: skip
     script = Script([""])  # nothing to ask; Enter at the review
     assert script.run(start, only_missing=True) == start
+    assert INTRO not in script.said  # no "answer each question" when there is none
     script = Script(["bachelor", "2", "no", ""])
     del start["education"]
     document = script.run(start, only_missing=True)
@@ -157,6 +158,7 @@ def test_back_on_the_first_question_says_so_and_stays_there() -> None:
         script.run()
     assert "   (this is the first question: there is nothing before it)" in script.said
     assert script.prompts[1].startswith("(1 of ")
+    assert script.said.count(INTRO) == 1
 
 
 def test_quit_ends_the_questionnaire() -> None:

@@ -32,6 +32,7 @@ HELP = {"?", "help", "h"}
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0"}
 INDENT = "   "
+INTRO = "Answer each question and press Enter. Type ? for help, back to go back, quit to stop."
 
 
 class InvalidAnswer(ValueError):
@@ -358,6 +359,7 @@ class Flow:
     asked: list[Question] = field(default_factory=list)
     # Answers dropped when a change in the review closed their question: offered again if it reopens.
     dropped: dict[str, Any] = field(default_factory=dict)
+    started: bool = False  # the first question has been asked
 
     def wanted(self, question: Question) -> bool:
         """Ask this question now? Not when the file gave it, a shorthand filled it, it does not
@@ -481,6 +483,9 @@ def _ask_all(flow: Flow) -> None:
         if not flow.wanted(question):
             index += 1
             continue
+        if not flow.started:  # said before the first question, and only when there is one
+            flow.say(INTRO)
+            flow.started = True
         if flow.ask_question(question, f"{len(flow.asked) + 1} of {flow.total(index)}"):
             flow.asked.append(question)
             index += 1

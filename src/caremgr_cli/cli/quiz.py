@@ -149,7 +149,6 @@ def _ask_questions(
 ) -> dict[str, Any]:
     from caremgr_cli.answers.questionnaire import Quit, run_questionnaire
 
-    _say("Answer each question and press Enter. Type ? for help, back to go back, quit to stop.")
     try:
         return run_questionnaire(catalog, model, _ask, _say, document, only_missing=only_missing, matters=matters)
     except EOFError:
