@@ -504,11 +504,11 @@ def test_any_of_needs_every_condition_of_one_option() -> None:
         " or Certified Rehabilitation Counselor (CRC)"
     )
     # Half of the nurse option is met: the gap says what that option still lacks.
-    assert either.gaps(answers(licenses=["rn"])) == (
-        Gap("any_of", f"{needs}; closest: needs 12 more months of practice as a registered nurse (has 0 of 12)"),
-    )
+    rn_years = "needs 12 more months of practice as a registered nurse (has 0 of 12)"
+    license = "needs a registered nurse (RN) license"
+    assert either.gaps(answers(licenses=["rn"])) == (Gap("any_of", f"{needs}; closest: {rn_years}", closest=rn_years),)
     assert either.gaps(answers(experience={"rn": 1})) == (
-        Gap("any_of", f"{needs}; closest: needs a registered nurse (RN) license"),
+        Gap("any_of", f"{needs}; closest: {license}", closest=license),
     )
     assert either.gaps(answers()) == (Gap("any_of", needs),)  # nothing met: no option is closer
     assert either.gaps(answers(licenses={"rn": True}, experience={"rn": 1})) == ()
@@ -1435,6 +1435,21 @@ def test_next_steps_never_tell_a_social_worker_to_become_a_nurse() -> None:
     assert [step.split(":")[0] for step in steps] == ["CMC", "CCM"]
     assert not [step for step in steps if "registered nurse" in step]
     assert any(c.id == "cmgt-bc" and not c.eligible for role in result.roles for c in role.credentials)
+
+
+def test_a_next_step_of_alternatives_names_the_nearest_one_alone() -> None:
+    from caremgr_cli.engine.steps import next_steps
+
+    lpn = {"licenses": ["lpn"], "education": {"level": "associate", "field": "nursing"},
+           "preferences": {"care_style": "indirect"}}  # fmt: skip
+    result = score(lpn)
+    gap = role_result(result, "case-manager").entry.gaps[0]
+    assert gap.kind == "any_of"
+    assert gap.message.endswith(f"; closest: {gap.closest}")
+    assert next_steps(result)[0] == (
+        "Case manager: the health and human services route needs at least a bachelor's degree in a health or"
+        " human services field (has an associate degree in nursing)"
+    )
 
 
 # --- what mutation testing showed unpinned after issue 10 -----------------------------------------

@@ -21,6 +21,8 @@ class Gap:
     needed: float | None = None
     have: float | None = None
     unit: str | None = None
+    # An any_of gap whose alternatives one is partly met: what that one still lacks.
+    closest: str | None = None
 
 
 @dataclass(slots=True)

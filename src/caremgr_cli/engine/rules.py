@@ -331,10 +331,10 @@ class AnyOf(Rule):
         # The option already partly met, if any, and what it still lacks.
         progress, closest = max(((mean_progress(option, answers), index) for index, option in enumerate(self.options)),
                                 key=lambda pair: (pair[0], -pair[1]))  # fmt: skip
-        if 0 < progress < 1:
-            missing = "; ".join(rule.gap(answers).message for rule in self.options[closest] if not rule.met(answers))
-            message += f"; closest: {missing}"
-        return Gap(kind="any_of", message=message)
+        if not 0 < progress < 1:
+            return Gap(kind="any_of", message=message)
+        missing = "; ".join(rule.gap(answers).message for rule in self.options[closest] if not rule.met(answers))
+        return Gap(kind="any_of", message=f"{message}; closest: {missing}", closest=missing)
 
     def progress(self, answers: Answers) -> float:
         if self.met(answers):  # cheaper than weighing every option

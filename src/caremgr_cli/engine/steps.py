@@ -5,7 +5,7 @@ else its credentials from the most ready; then the other roles' the same way."""
 
 from __future__ import annotations
 
-from .results import CredentialResult, Result, RoleResult
+from .results import CredentialResult, Gap, Result, RoleResult
 
 
 def next_steps(result: Result, limit: int = 3) -> list[str]:
@@ -20,7 +20,7 @@ def next_steps(result: Result, limit: int = 3) -> list[str]:
 def _role_steps(role: RoleResult, seen: set[str]) -> list[str]:
     entry = role.entry
     if not entry.met:
-        return [f"{role.title}: {entry.route_name} {entry.gaps[0].message}"] if entry.gaps else []
+        return [f"{role.title}: {entry.route_name} {_first(entry.gaps)}"] if entry.gaps else []
     steps = []
     for credential in sorted(role.credentials, key=_readiness):
         # A credential that asks for a license the person lacks belongs to another profession
@@ -40,8 +40,15 @@ def _readiness(credential: CredentialResult) -> tuple[bool, str, int]:
 def _credential_step(credential: CredentialResult) -> str:
     if credential.eligible:
         return f"{credential.abbreviation}: eligible now; you can apply"
-    first = credential.gaps[0].message if credential.gaps else ""
+    first = _first(credential.gaps)
     if credential.eligible_on is not None:
         on = credential.eligible_on.isoformat()
         return f"{credential.abbreviation}: {first}; eligible on {on} {credential.assumes}"
     return f"{credential.abbreviation}: {first}"
+
+
+def _first(gaps: tuple[Gap, ...]) -> str:
+    """The first gap in a step's few words: of alternatives, the one nearest to met."""
+    if not gaps:
+        return ""
+    return gaps[0].closest or gaps[0].message
