@@ -272,3 +272,10 @@ def test_words_within_a_label_and_near_misses(question: str, typed: str, said: s
     else:
         with pytest.raises(InvalidAnswer, match=re.escape(said)):
             parse(CATALOG, QUESTIONS[question], typed)
+
+
+def test_a_field_filled_by_a_shorthand_goes_when_the_review_drops_the_degree() -> None:
+    answers = ["lcsw", "MSW", "0", "0", "0", *[""] * 6]  # 11 questions
+    script = Script([*answers, "2", "high school", ""])
+    document = script.run()
+    assert document["education"] == {"level": "high-school"}

@@ -258,8 +258,7 @@ def _close_to(options: tuple[Choice, ...], text: str) -> str:
 
 def labels_of(catalog: Catalog, question: Question, value: Any, document: dict[str, Any]) -> Any:
     """A choice answer as the person saw it: labels, not ids."""
-    options = choices(catalog, question, document) if question.type != "skill-picks" else choices(catalog, question)
-    by_id = {option.id: option.label for option in options}
+    by_id = {option.id: option.label for option in choices(catalog, question, document)}
     if isinstance(value, list):
         return [by_id.get(item, item) for item in value]
     return by_id.get(value, value) if isinstance(value, str) else value
@@ -528,17 +527,17 @@ def review(flow: Flow) -> None:
                 break
             flow.say(f"{INDENT}! type a number from 1 to {len(shown)}, or press Enter")
         question = shown[int(raw) - 1][0]
+        this_run = {q.answer for q in flow.asked} | set(flow.filled)  # before the change unfills any
         flow.ask_question(question, f"change {raw}")
-        _follow_up(flow, question)
+        _follow_up(flow, question, this_run)
 
 
-def _follow_up(flow: Flow, changed: Question) -> None:
+def _follow_up(flow: Flow, changed: Question, this_run: set[str]) -> None:
     """A changed answer can open questions skipped before (ask them now) and close others
-    (drop the answers given to them in this run)."""
-    asked_now = {q.answer for q in flow.asked}
+    (drop the answers given or filled in this run)."""
     catalog = flow.catalog
     for question in catalog.questions:
-        if question.answer in asked_now and not applies(question, flow.document):
+        if question.answer in this_run and not applies(question, flow.document):
             flow.dropped[question.answer] = answer_of(catalog, question, flow.document)
             flow.document = with_answer(catalog, question, flow.document, None)
     for question in catalog.questions:

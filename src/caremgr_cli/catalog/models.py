@@ -303,6 +303,7 @@ def _one_or_many(value: Any) -> Any:
 
 
 CHOICE_TYPES = ("choice", "choices", "flags", "skill-picks")
+MATTERS_TYPES = ("choices", "flags", "yes-no", "years", "hours")
 
 
 class Question(Strict):
@@ -346,6 +347,9 @@ class Question(Strict):
             raise ValueError("only a choice question has choices")
         if (self.type == "skill-picks") != (self.rating is not None and self.others is not None):
             raise ValueError("a skill-picks question, and only it, gives 'rating' and 'others'")
+        if self.only_if_it_matters and self.type not in MATTERS_TYPES:
+            # Whether an answer matters is tried with its least and its most: these types have both.
+            raise ValueError(f"only a question of type {', '.join(MATTERS_TYPES)} can be only_if_it_matters")
         return self
 
 
