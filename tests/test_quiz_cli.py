@@ -288,7 +288,7 @@ def test_export_holds_the_verdict_the_date_the_answers_and_every_source(
     for source in document["sources"]:
         if source["url"]:
             assert source["url"] in squeezed, source["url"]
-    assert target.stat().st_mode & 0o777 == 0o644  # a page to share, not private data
+    assert target.stat().st_mode & 0o777 == 0o600  # it holds the answers: personal data
     if suffix == ".html":
         assert content.count('href="http') == len([s for s in document["sources"] if s["url"]])
 

@@ -198,15 +198,21 @@ def _save(path: Path, answers: dict[str, Any]) -> bool:
     """Save the answers; on failure say why and return False (the results still follow)."""
     import yaml
 
+    return _write(path, yaml.safe_dump(answers, sort_keys=False), "answers saved to")
+
+
+def _write(path: Path, text: str, done: str) -> bool:
+    """Write the file at once (or leave it as it was), private to its owner as it holds answers;
+    say what happened, and whether it worked."""
     from caremgr_cli.files import display_name, write_atomic
 
     try:
-        write_atomic(path, yaml.safe_dump(answers, sort_keys=False))
+        write_atomic(path, text)
     except UserError as error:
         for line in error.lines:
             say(one_line(line))
         return False
-    say(one_line(f"answers saved to {display_name(path)}"))  # a file name may hold a newline
+    say(one_line(f"{done} {display_name(path)}"))  # a file name may hold a newline
     return True
 
 
@@ -233,20 +239,12 @@ def _offer_answers_again(answers: dict[str, Any]) -> None:
 def _export(path: Path, catalog: Catalog, result: Result, given: dict[str, Any]) -> bool:
     """Write the results page to the file; on failure say why and return False."""
     from caremgr_cli.answers.questionnaire import review_lines
-    from caremgr_cli.files import display_name, write_atomic
     from caremgr_cli.output.report import export_format, render_export
 
     kind = export_format(path)
     assert kind is not None  # checked with the options
     answers = [(question.short, text) for question, text in review_lines(catalog, given)]
-    try:
-        write_atomic(path, render_export(catalog, result, answers, kind), new_mode=0o644)
-    except UserError as error:
-        for line in error.lines:
-            say(one_line(line))
-        return False
-    say(one_line(f"results written to {display_name(path)}"))
-    return True
+    return _write(path, render_export(catalog, result, answers, kind), "results written to")
 
 
 def terminal_attached() -> bool:
