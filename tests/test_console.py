@@ -31,7 +31,7 @@ def test_a_prompt_keeps_its_closing_space_and_its_count_as_a_hanging_indent() ->
 def test_trailing_blanks_go_and_colour_codes_stay() -> None:
     assert trim("a  \x1b[0m\nb\t\n  \nc ") == "a\x1b[0m\nb\n\nc "
     out = io.StringIO()
-    stream = TrimmedLines(out)  # type: ignore[arg-type]
+    stream = TrimmedLines(out)
     stream.write("one   ")
     stream.write("\ntwo  \nthr")
     assert out.getvalue() == "one\ntwo\n"
