@@ -197,6 +197,18 @@ def test_article(label: str, expected: str) -> None:
             {"ce_hours": {"of": "case_management_last_3_years", "hours": 45}},
             "45 hours of continuing education in nursing case management",
         ),
+        (  # a reading is caremgr's, and says so wherever the rule is stated
+            {
+                "experience": {
+                    "of": "direct_client_care",
+                    "months": 12,
+                    "reading": "How caremgr reads it.",
+                    "also_counts": {"of": "supervised_care_management", "beyond_months": 24},
+                }
+            },
+            "12 months of paid, full-time direct client contact (caremgr's reading, unconfirmed: paid, full-time,"
+            " supervised care management beyond 24 months counts too)",
+        ),
         (
             {
                 "any_of": [

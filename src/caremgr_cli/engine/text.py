@@ -22,8 +22,11 @@ def describe_condition(catalog: Catalog, condition: Condition) -> str:
         amount = f"{experience.months} months" if experience.months is not None else f"{experience.hours:,} hours"
         within = f" within the last {experience.within_years} years" if experience.within_years else ""
         also = experience.also_counts
+        # `also_counts` is always caremgr's reading (the model asks for one): it says so
+        # wherever the rule is stated, not only beside a result.
         counts_too = (
-            f" ({catalog.label('experience_kinds', also.of)} beyond {also.beyond_months} months counts too)"
+            f" (caremgr's reading, unconfirmed: {catalog.label('experience_kinds', also.of)}"
+            f" beyond {also.beyond_months} months counts too)"
             if also
             else ""
         )
