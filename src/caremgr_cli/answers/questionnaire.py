@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from caremgr_cli.catalog.models import AskIf, Catalog, Choice, GlossaryTerm, Question, Shorthand
+from caremgr_cli.catalog.models import CHOICE_TYPES, AskIf, Catalog, Choice, GlossaryTerm, Question, Shorthand
 from caremgr_cli.reading import describe_error
 
 from .model import Answers
@@ -32,6 +32,7 @@ HELP = {"?", "help", "h"}
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0"}
 INDENT = "   "
+SEVERAL = tuple(t for t in CHOICE_TYPES if t != "choice")  # the types answered by a list of picks
 INTRO = "Answer each question and press Enter. Type ? for help, back to go back, quit to stop."
 
 
@@ -150,7 +151,7 @@ def extremes(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The document with the least and with the most this question can answer: if the advice
     is the same for both, the answer cannot matter (every rule asks for at least something)."""
-    if question.type in ("choices", "flags", "skill-picks"):
+    if question.type in SEVERAL:
         low: Any = []
         high: Any = [choice.id for choice in choices(catalog, question, document)]
     elif question.type == "yes-no":
@@ -205,7 +206,7 @@ def parse(catalog: Catalog, question: Question, raw: str, document: dict[str, An
     text = raw.strip()
     if question.type == "choice":
         return _pick(choices(catalog, question, document), text)
-    if question.type in ("choices", "flags", "skill-picks"):
+    if question.type in SEVERAL:
         options = choices(catalog, question, document)
         if normalise(text) in ("none", "neither", "-"):
             return []
@@ -282,7 +283,7 @@ def prompt_for(catalog: Catalog, question: Question, document: dict[str, Any], w
     """The question, its choices one per line, and what Enter gives. Lines are unwrapped: the
     terminal side wraps them, keeping "1) " and the like as hanging indents."""
     lines = [f"({where}) {question.text}"]
-    if question.type in ("choice", "choices", "flags", "skill-picks"):
+    if question.type in CHOICE_TYPES:
         options = choices(catalog, question, document)
         lines += [f"{INDENT}{i}) {option.label}" for i, option in enumerate(options, start=1)]
     lines.append(f"{INDENT}{_hint(catalog, question, document)}> ")
@@ -291,7 +292,7 @@ def prompt_for(catalog: Catalog, question: Question, document: dict[str, Any], w
 
 def _hint(catalog: Catalog, question: Question, document: dict[str, Any]) -> str:
     current = answer_of(catalog, question, document)
-    several = question.type in ("choices", "flags", "skill-picks")
+    several = question.type in SEVERAL
     how = "numbers or names, with commas " if several else ""
     if question.must_answer and current is None:
         return how
@@ -306,7 +307,7 @@ def help_for(catalog: Catalog, question: Question, document: dict[str, Any]) -> 
     lines = [f"{INDENT}{question.help}"] if question.help else []
     for term in terms_in(catalog, question, document):
         lines.append(f"{INDENT}- {term.term}: {explain(catalog, term)}")
-    several = question.type in ("choices", "flags", "skill-picks")
+    several = question.type in SEVERAL
     how = {
         "yes-no": "yes or no",
         "years": "a number of years, such as 2 or 1.5",
@@ -403,7 +404,7 @@ class Flow:
                 return "this one needs an answer: type a number or a name from the list"
             if current is not None:
                 value = current
-            elif question.type in ("choices", "flags", "skill-picks"):
+            elif question.type in SEVERAL:
                 value = []
             else:
                 value = question.default
@@ -503,7 +504,7 @@ def review_lines(catalog: Catalog, document: dict[str, Any]) -> list[tuple[Quest
         value = answer_of(catalog, question, document)
         if value is None or not applies(question, document):
             continue
-        if question.type in ("choice", "choices", "flags", "skill-picks"):
+        if question.type in CHOICE_TYPES:
             value = labels_of(catalog, question, value, document)
         shown.append((question, _text(value)))
     return shown
