@@ -5,16 +5,17 @@ recorded, to an HTML, SVG or text file."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
 
 from caremgr_cli.catalog.models import Catalog
-from caremgr_cli.engine.results import Result
+from caremgr_cli.engine.results import CredentialResult, EntryResult, Result
 from caremgr_cli.engine.steps import next_steps
 
 from .console import trim
-from .text import SourceIndex, _bar, _item, _print_credential, _print_entry, fit_sources, literal, print_sources
+from .text import SourceIndex, item, literal, print_sources, sentence
 
 EXPORT_FORMATS = {".html": "html", ".htm": "html", ".svg": "svg", ".txt": "text"}
 EXPORT_WIDTH = 88
@@ -37,25 +38,25 @@ def print_report(
     width = max(len(role.title) for role in result.roles)
     for rank, role in enumerate(result.roles, start=1):
         bar = "" if plain or role.fit is None else f"{_bar(role.fit, 12)}  "
-        say(_item(f"{rank}.", f"{role.title.ljust(width)}  {bar}{role.summary}"))
+        say(item(f"{rank}.", f"{role.title.ljust(width)}  {bar}{role.summary}"))
     fits = [role.fit for role in result.roles]
     if len(fits) > 1 and fits[0] is not None and fits[0] == fits[1]:
         say(literal("   Equal fits are ranked by how ready you are for each role.", "dim"))
     if result.warnings:
         say(literal("Check these answers:", "bold"))
         for warning in result.warnings:
-            say(_item("!", warning, 1, "yellow"))
+            say(item("!", warning, 1, "yellow"))
     steps = next_steps(result)
     if steps:
         say(literal("Next steps:", "bold"))
         for number, step in enumerate(steps, start=1):
-            say(_item(f"{number}.", step, 1))
+            say(item(f"{number}.", step, 1))
     say(literal("Below: each role's fit point by point, every gap, and the sources.", "dim"))
     if answers:
         say()
         say(literal("Your answers", "bold underline"))
         for name, value in answers:
-            say(_item("-", f"{name}: {value}", 1))
+            say(item("-", f"{name}: {value}", 1))
     _print_details(console, catalog, result, index)
     say()
     say(literal(result.disclaimer))
@@ -68,15 +69,15 @@ def _print_details(console: Console, catalog: Catalog, result: Result, index: So
         say()
         fit = f"fit {role.fit}/100" if role.fit is not None else "no fit"
         say(literal(f"{role.title}: {fit}", "bold underline"))
-        _print_entry(say, role.entry, index)
+        _entry(say, role.entry, index)
         say(literal("  Credentials (voluntary):"))
         for credential in role.credentials:
-            _print_credential(say, credential, index)
-        say(literal(f"  Why this fit{index.mark(fit_sources(catalog, role.id))}:"))
+            _credential(say, credential, index)
+        say(literal(f"  Why this fit{index.mark(_fit_sources(catalog, role.id))}:"))
         for reason in role.reasons:
-            say(_item(f"{reason.points:3}/{reason.max_points:<3}", reason.message, 2))
+            say(item(f"{reason.points:3}/{reason.max_points:<3}", reason.message, 2))
         total = sum(r.points for r in role.reasons), sum(r.max_points for r in role.reasons)
-        say(_item(f"{total[0]:3}/{total[1]:<3}", f"in all, {fit}", 2))
+        say(item(f"{total[0]:3}/{total[1]:<3}", f"in all, {fit}", 2))
 
 
 def export_format(path: Path) -> str | None:
@@ -100,3 +101,52 @@ def render_export(catalog: Catalog, result: Result, answers: list[tuple[str, str
     if kind == "svg":
         return console.export_svg(title=title)
     return trim(console.export_text())
+
+
+def _bar(fit: int, width: int = 20) -> str:
+    filled = round(fit * width / 100)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def _fit_sources(catalog: Catalog, role_id: str) -> list[str]:
+    return [ref for term in catalog.role(role_id).fit for ref in term.sources]
+
+
+def _entry(say: Callable[..., None], entry: EntryResult, index: SourceIndex) -> None:
+    marks = index.mark(entry.sources)
+    if entry.met:
+        say(item(_mark(True), f"Meets the entry by {entry.route_name}: {entry.route_label}{marks}", 2))
+    else:
+        say(item(_mark(False), f"Nearest entry: {entry.route_name}: {entry.route_label}{marks}", 2))
+        for gap in entry.gaps:
+            say(item("-", f"{sentence(entry.route_name)} {gap.message}", 4))
+    if entry.preferences:
+        say(item("", "Employers on this route prefer (not a requirement):", 4))
+        for preference in entry.preferences:
+            unconfirmed = "" if preference.confirmed else " (unconfirmed)"
+            say(item(_mark(preference.met), f"{preference.label}{unconfirmed}", 4))
+
+
+def _credential(say: Callable[..., None], credential: CredentialResult, index: SourceIndex) -> None:
+    status = _status(credential)
+    marks = index.mark(credential.sources)
+    say(item(_mark(credential.eligible), f"{credential.abbreviation}, {credential.body}: {status}{marks}", 2))
+    route = "route" if credential.eligible else "nearest route"
+    say(item("", f"{route}: {credential.route_label}", 4))
+    for gap in credential.gaps:
+        say(item("-", gap.message, 4))
+    for note in credential.notes:
+        say(item("note:", note, 4, "dim"))
+
+
+def _status(credential: CredentialResult) -> str:
+    if credential.eligible:
+        return "eligible now"
+    progress = f"{credential.progress}% of its requirements met"
+    if credential.eligible_on is not None:
+        return f"{progress}; eligible on {credential.eligible_on.isoformat()} {credential.assumes}"
+    return f"{progress}; no date: {credential.undated_because}"

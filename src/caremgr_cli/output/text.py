@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from rich import box
@@ -14,7 +14,6 @@ from rich.table import Table
 from rich.text import Text
 
 from caremgr_cli.catalog.models import Catalog, Credential, EmployerPreference, EntryRoute, Pay, Role, Route, Source
-from caremgr_cli.engine.results import CredentialResult, EntryResult
 from caremgr_cli.engine.text import describe_condition
 from caremgr_cli.errors import printable
 
@@ -242,7 +241,7 @@ def print_sources(
     console.print(heading or literal("Sources", "bold"))
     for number, source in index.sources():
         marker = f"[{number}]"
-        console.print(_item(marker, describe_source(source)))
+        console.print(item(marker, describe_source(source)))
         if source.url:
             indent = " " * (len(marker) + 1)
             fits = len(indent) + len(source.url) <= console.width
@@ -395,16 +394,7 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
     print_sources(console, index)
 
 
-def _bar(fit: int, width: int = 20) -> str:
-    filled = round(fit * width / 100)
-    return "█" * filled + "░" * (width - filled)
-
-
-def _mark(ok: bool) -> str:
-    return "✓" if ok else "✗"
-
-
-def _item(marker: str, text: str, indent: int = 0, style: str = "") -> Padding:
+def item(marker: str, text: str, indent: int = 0, style: str = "") -> Padding:
     """A marker and text with a hanging indent, so wrapped lines stay under the text."""
     if not marker:
         return Padding(literal(text, style), (0, 0, 0, indent), expand=False)
@@ -413,43 +403,3 @@ def _item(marker: str, text: str, indent: int = 0, style: str = "") -> Padding:
     grid.add_column(overflow="fold")
     grid.add_row(literal(marker, style), literal(text, style))
     return Padding(grid, (0, 0, 0, indent), expand=False)
-
-
-def fit_sources(catalog: Catalog, role_id: str) -> list[str]:
-    return [ref for term in catalog.role(role_id).fit for ref in term.sources]
-
-
-def _print_entry(say: Callable[..., None], entry: EntryResult, index: SourceIndex) -> None:
-    marks = index.mark(entry.sources)
-    if entry.met:
-        say(_item(_mark(True), f"Meets the entry by {entry.route_name}: {entry.route_label}{marks}", 2))
-    else:
-        say(_item(_mark(False), f"Nearest entry: {entry.route_name}: {entry.route_label}{marks}", 2))
-        for gap in entry.gaps:
-            say(_item("-", f"{sentence(entry.route_name)} {gap.message}", 4))
-    if entry.preferences:
-        say(_item("", "Employers on this route prefer (not a requirement):", 4))
-        for preference in entry.preferences:
-            unconfirmed = "" if preference.confirmed else " (unconfirmed)"
-            say(_item(_mark(preference.met), f"{preference.label}{unconfirmed}", 4))
-
-
-def _print_credential(say: Callable[..., None], credential: CredentialResult, index: SourceIndex) -> None:
-    status = _credential_status(credential)
-    marks = index.mark(credential.sources)
-    say(_item(_mark(credential.eligible), f"{credential.abbreviation}, {credential.body}: {status}{marks}", 2))
-    route = "route" if credential.eligible else "nearest route"
-    say(_item("", f"{route}: {credential.route_label}", 4))
-    for gap in credential.gaps:
-        say(_item("-", gap.message, 4))
-    for note in credential.notes:
-        say(_item("note:", note, 4, "dim"))
-
-
-def _credential_status(credential: CredentialResult) -> str:
-    if credential.eligible:
-        return "eligible now"
-    progress = f"{credential.progress}% of its requirements met"
-    if credential.eligible_on is not None:
-        return f"{progress}; eligible on {credential.eligible_on.isoformat()} {credential.assumes}"
-    return f"{progress}; no date: {credential.undated_because}"
