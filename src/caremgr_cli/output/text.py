@@ -76,16 +76,20 @@ def describe_source(source: Source) -> str:
     return f"{source.title} (as of {describe_as_of(source.as_of)}{kind}{address})"
 
 
-def describe_pay(pay: Pay) -> str:
+def describe_pay(pay: Pay, with_note: bool = True) -> str:
+    """'$81,220 a year: registered nurses ..., May 2022.' and its note; without the note (for
+    compare's brief), without the full stop too."""
     period = "a year" if pay.period == "year" else "an hour"
-    when = f", {describe_as_of(pay.as_of)}" if pay.as_of else ", undated"
-    note = f" {pay.note}" if pay.note else ""
-    return f"${pay.amount:,} {period}: {pay.label}{when}.{note}"
+    when = describe_as_of(pay.as_of) if pay.as_of else "undated"
+    text = f"${pay.amount:,} {period}: {pay.label}, {when}"
+    if not with_note:
+        return text
+    return f"{text}." + (f" {pay.note}" if pay.note else "")
 
 
 class _Hanging:
-    """A marker and text with a hanging indent, as `_item` draws them but without a table each:
-    `show` prints a hundred of them, and a table apiece doubled its time."""
+    """A marker and text with a hanging indent (made by `item`), drawn by wrapping the text rather
+    than as a table: `show` prints a hundred of them, and a table apiece doubled its time."""
 
     def __init__(self, marker: str, text: str, indent: int = 0, style: str = "") -> None:
         self.marker = Text(" " * indent) + Text(marker, style) + " " if marker else Text(" " * indent)
@@ -104,7 +108,7 @@ class _Hanging:
 
 def _bullets(lines: Iterable[str]) -> Group:
     """A bulleted list whose wrapped lines stay under their text."""
-    return Group(*(_Hanging("•", line) for line in lines))
+    return Group(*(item("•", line) for line in lines))
 
 
 def _in_every(groups: Sequence[Sequence[T]]) -> list[T]:
@@ -164,13 +168,13 @@ def compare_topics(catalog: Catalog, roles: list[Role], index: SourceIndex) -> l
             _bullets(_pay_brief(p, index) for p in r.pay if p not in shared_pay) if r.pay else literal("no figures")
             for r in roles
         ]
-        topics.append(("Pay", own, [_Hanging(every, _pay_brief(p, index)) for p in shared_pay]))
+        topics.append(("Pay", own, [item(every, _pay_brief(p, index)) for p in shared_pay]))
     shared_skills = catalog.shared_skills
     topics.append(
         (
             "Skills",
             [literal(sentence(_labels(catalog, "skills", r.skills.ids)) + index.mark(r.skills.sources)) for r in roles],
-            [_Hanging(every, _labels(catalog, "skills", shared_skills.skills) + index.mark(shared_skills.sources))]
+            [item(every, _labels(catalog, "skills", shared_skills.skills) + index.mark(shared_skills.sources))]
             if shared_skills
             else [],
         )
@@ -207,9 +211,7 @@ def _credential_brief(credential: Credential, index: SourceIndex) -> str:
 
 
 def _pay_brief(pay: Pay, index: SourceIndex) -> str:
-    period = "a year" if pay.period == "year" else "an hour"
-    when = describe_as_of(pay.as_of) if pay.as_of else "undated"
-    return f"${pay.amount:,} {period}: {pay.label}, {when}{index.mark(pay.sources)}"
+    return describe_pay(pay, with_note=False) + index.mark(pay.sources)
 
 
 def _labels(catalog: Catalog, table: str, ids: Iterable[str]) -> str:
@@ -275,17 +277,17 @@ def _routes(
     lines: list[RenderableType] = []
     if shared:
         lines.append(literal("All routes need:"))
-        lines += [_Hanging("-", describe_condition(catalog, c), 2) for c in shared]
+        lines += [item("-", describe_condition(catalog, c), 2) for c in shared]
     if shared_note:
-        lines.append(_Hanging("", shared_note, 2))
+        lines.append(item("", shared_note, 2))
     if heading:
         lines.append(literal(heading))
     for route in routes:
         name = f"{sentence(route.name)}: " if isinstance(route, EntryRoute) else ""
-        lines.append(_Hanging("•", f"{name}{route.label}{index.mark(route.sources)}", style="bold"))
-        lines += [_Hanging("-", describe_condition(catalog, c), 2) for c in route.all_of if c not in shared]
+        lines.append(item("•", f"{name}{route.label}{index.mark(route.sources)}", style="bold"))
+        lines += [item("-", describe_condition(catalog, c), 2) for c in route.all_of if c not in shared]
         if route.note and not shared_note:
-            lines.append(_Hanging("", route.note, 2))
+            lines.append(item("", route.note, 2))
         if isinstance(route, EntryRoute):
             lines += _preferences([p for p in route.preferences if p not in preferences], index, 2)
     if preferences:
@@ -301,8 +303,8 @@ def _preferences(
 ) -> list[RenderableType]:
     if not preferences:
         return []
-    items = [_Hanging("-", f"{_preference_text(p)}{index.mark(p.sources)}", indent) for p in preferences]
-    return [_Hanging("", heading, indent), *items]
+    items = [item("-", f"{_preference_text(p)}{index.mark(p.sources)}", indent) for p in preferences]
+    return [item("", heading, indent), *items]
 
 
 def _preference_text(preference: EmployerPreference) -> str:
@@ -331,9 +333,9 @@ def credential_section(catalog: Catalog, credential: Credential, index: SourceIn
     if len(credential.routes) == 1:  # its summary says it in words: here are its conditions
         (route,) = credential.routes
         parts.append(literal(f"Needs{index.mark(route.sources)}:"))
-        parts += [_Hanging("-", describe_condition(catalog, c), 2) for c in route.all_of]
+        parts += [item("-", describe_condition(catalog, c), 2) for c in route.all_of]
         if route.note:
-            parts.append(_Hanging("", route.note, 2))
+            parts.append(item("", route.note, 2))
     else:
         parts += _routes(catalog, credential.routes, index, "Routes, any one of:")
     if credential.exam:
@@ -394,12 +396,6 @@ def print_role(console: Console, catalog: Catalog, role: Role) -> None:
     print_sources(console, index)
 
 
-def item(marker: str, text: str, indent: int = 0, style: str = "") -> Padding:
+def item(marker: str, text: str, indent: int = 0, style: str = "") -> _Hanging:
     """A marker and text with a hanging indent, so wrapped lines stay under the text."""
-    if not marker:
-        return Padding(literal(text, style), (0, 0, 0, indent), expand=False)
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_row(literal(marker, style), literal(text, style))
-    return Padding(grid, (0, 0, 0, indent), expand=False)
+    return _Hanging(marker, text, indent, style)
