@@ -8,14 +8,13 @@ from typing import Any
 import pytest
 
 from caremgr_cli.answers.model import answers_model
-from caremgr_cli.answers.questionnaire import INTRO, Quit, parse, run_questionnaire
+from caremgr_cli.answers.questionnaire import INTRO, Quit, advice_changes, parse, run_questionnaire
 from caremgr_cli.catalog.load import load_catalog
-from caremgr_cli.cli.quiz import _matters
 from caremgr_cli.engine.score import compile_catalog
 
 CATALOG = load_catalog()
 MODEL = answers_model(CATALOG)
-MATTERS = _matters(CATALOG, MODEL, compile_catalog(CATALOG), date(2026, 11, 29))
+MATTERS = advice_changes(CATALOG, MODEL, compile_catalog(CATALOG), date(2026, 11, 29))
 
 
 class Script:

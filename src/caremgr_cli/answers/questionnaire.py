@@ -12,14 +12,20 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from caremgr_cli.catalog.models import CHOICE_TYPES, AskIf, Catalog, Choice, GlossaryTerm, Question, Shorthand
+from caremgr_cli.engine.results import advice
 from caremgr_cli.reading import describe_error
 
 from .model import Answers
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from caremgr_cli.engine.score import Engine
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -161,6 +167,20 @@ def extremes(
     else:
         raise ValueError(f"a {question.type} question always matters")
     return with_answer(catalog, question, document, low), with_answer(catalog, question, document, high)
+
+
+def advice_changes(catalog: Catalog, model: type[Answers], engine: Engine, today: date) -> Matters:
+    """Could a question's answer change the advice? Score the least and the most it can say."""
+
+    def matters(document: dict[str, Any], question: Question) -> bool:
+        low, high = extremes(catalog, model, question, document)
+        try:
+            least, most = model.model_validate(low), model.model_validate(high)
+        except ValidationError:
+            return True  # an earlier answer the model refuses: ask rather than guess
+        return advice(engine.score(least, today)) != advice(engine.score(most, today))
+
+    return matters
 
 
 def _upper_bound(model: type[Any], path: tuple[str, ...]) -> float:

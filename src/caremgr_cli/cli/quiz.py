@@ -13,13 +13,10 @@ from caremgr_cli.errors import ExitCode, UserError, one_line, printable, say
 from .common import AsOfOption, JsonOption, load_catalog, parse_day, print_json, stdout_console
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from caremgr_cli.answers.model import Answers
     from caremgr_cli.answers.questionnaire import Matters
     from caremgr_cli.catalog.models import Catalog
     from caremgr_cli.engine.results import Result
-    from caremgr_cli.engine.score import Engine
 
 AnswersOption = Annotated[
     str | None,
@@ -77,6 +74,7 @@ def quiz_command(
     catalog = load_catalog(ctx)
     from caremgr_cli.answers.documents import load_answers, validate_answers
     from caremgr_cli.answers.model import answers_model
+    from caremgr_cli.answers.questionnaire import advice_changes
     from caremgr_cli.engine.score import compile_catalog
 
     model = answers_model(catalog)
@@ -86,7 +84,7 @@ def quiz_command(
         document, answers = load_answers(answers_file, model, catalog)
     if interactive:
         document = _ask_questions(
-            catalog, model, document, ask_missing, _matters(catalog, model, engine, today), save_path
+            catalog, model, document, ask_missing, advice_changes(catalog, model, engine, today), save_path
         )
         answers = validate_answers(document, model, catalog)
     given = answers.model_dump(mode="json", exclude_unset=True)
@@ -173,25 +171,6 @@ def _stopped(document: dict[str, Any], model: type[Answers], catalog: Catalog, s
         [f"caremgr: quiz stopped; to finish it later: caremgr quiz --answers {name} --ask-missing"],
         ExitCode.INTERRUPTED,
     )
-
-
-def _matters(catalog: Catalog, model: type[Answers], engine: Engine, today: date) -> Matters:
-    """Could a question's answer change the advice? Score the least and the most it can say."""
-    from pydantic import ValidationError
-
-    from caremgr_cli.answers.questionnaire import extremes
-    from caremgr_cli.catalog.models import Question
-    from caremgr_cli.engine.results import advice
-
-    def matters(document: dict[str, Any], question: Question) -> bool:
-        low, high = extremes(catalog, model, question, document)
-        try:
-            least, most = model.model_validate(low), model.model_validate(high)
-        except ValidationError:
-            return True  # an earlier answer the model refuses: ask rather than guess
-        return advice(engine.score(least, today)) != advice(engine.score(most, today))
-
-    return matters
 
 
 def _save(path: Path, answers: dict[str, Any]) -> bool:
