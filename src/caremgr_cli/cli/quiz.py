@@ -87,7 +87,7 @@ def quiz_command(
             catalog, model, document, ask_missing, advice_changes(catalog, model, engine, today), save_path
         )
         answers = validate_answers(document, model, catalog)
-    given = answers.model_dump(mode="json", exclude_unset=True)
+    given = _as_given(answers)
     saved = save_path is None or _save(save_path, given)
     result = engine.score(answers, today)
     if as_json:
@@ -163,7 +163,7 @@ def _stopped(document: dict[str, Any], model: type[Answers], catalog: Catalog, s
 
     if save is None or not document:
         return UserError([INTERRUPTED], ExitCode.INTERRUPTED)
-    given = validate_answers(document, model, catalog).model_dump(mode="json", exclude_unset=True)
+    given = _as_given(validate_answers(document, model, catalog))
     if not _save(save, given):
         return UserError(["caremgr: quiz stopped; the answers so far could not be saved"], ExitCode.INTERRUPTED)
     name = one_line(str(save))
@@ -171,6 +171,11 @@ def _stopped(document: dict[str, Any], model: type[Answers], catalog: Catalog, s
         [f"caremgr: quiz stopped; to finish it later: caremgr quiz --answers {name} --ask-missing"],
         ExitCode.INTERRUPTED,
     )
+
+
+def _as_given(answers: Answers) -> dict[str, Any]:
+    """What is saved: every answer given, noes and zeros included, and no default added."""
+    return answers.model_dump(mode="json", exclude_unset=True)
 
 
 def _save(path: Path, answers: dict[str, Any]) -> bool:
