@@ -109,6 +109,11 @@ class Result:
     sources: tuple[CitedSource, ...]  # every source the result cites, by number
 
 
+def credential_readiness(credential: CredentialResult) -> tuple[bool, date, int]:
+    """Eligible first, then the soonest date, then the most progress (smallest is most ready)."""
+    return (not credential.eligible, credential.eligible_on or date.max, -credential.progress)
+
+
 def advice(result: Result) -> tuple[object, ...]:
     """What a result tells a person to do, apart from fit and warnings: each entry and
     credential, met or not, with its gaps, progress and date. Two answers that give the same

@@ -18,7 +18,17 @@ from caremgr_cli.catalog.models import AnswerTest, Catalog, Credential, Role, Ro
 
 from .dates import shift_months
 from .fit import Term, compile_term
-from .results import CitedSource, CredentialResult, EntryResult, Gap, PreferenceResult, Reason, Result, RoleResult
+from .results import (
+    CitedSource,
+    CredentialResult,
+    EntryResult,
+    Gap,
+    PreferenceResult,
+    Reason,
+    Result,
+    RoleResult,
+    credential_readiness,
+)
 from .rules import EPSILON, Answers, CompiledRoute, Compiler, Rule, months_to_meet
 
 # Beyond a working life a projected date is meaningless (and tiny hours would overflow dates).
@@ -187,7 +197,7 @@ def summarise(fit: int | None, entry: EntryResult, credentials: tuple[Credential
         gaps = len(entry.gaps)
         parts.append(f"nearest entry: {entry.route_name} ({gaps} {'gap' if gaps == 1 else 'gaps'})")
     if credentials:
-        best = min(credentials, key=_readiness_of_credential)
+        best = min(credentials, key=credential_readiness)
         if best.eligible:
             parts.append(f"{best.abbreviation} eligible now")
         elif best.eligible_on is not None:
@@ -195,11 +205,6 @@ def summarise(fit: int | None, entry: EntryResult, credentials: tuple[Credential
         else:
             parts.append(f"{best.abbreviation} requirements {best.progress}% met")
     return " · ".join(parts)
-
-
-def _readiness_of_credential(credential: CredentialResult) -> tuple[bool, date, int]:
-    """Eligible first, then the soonest date, then the most progress (smallest is most ready)."""
-    return (not credential.eligible, credential.eligible_on or date.max, -credential.progress)
 
 
 def readiness(role: RoleResult) -> tuple[bool, int, date, int]:

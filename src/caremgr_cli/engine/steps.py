@@ -5,7 +5,7 @@ else its credentials from the most ready; then the other roles' the same way."""
 
 from __future__ import annotations
 
-from .results import CredentialResult, Gap, Result, RoleResult
+from .results import CredentialResult, Gap, Result, RoleResult, credential_readiness
 
 
 def next_steps(result: Result, limit: int = 3) -> list[str]:
@@ -22,7 +22,7 @@ def _role_steps(role: RoleResult, seen: set[str]) -> list[str]:
     if not entry.met:
         return [f"{role.title}: {entry.route_name} {_first(entry.gaps)}"] if entry.gaps else []
     steps = []
-    for credential in sorted(role.credentials, key=_readiness):
+    for credential in sorted(role.credentials, key=credential_readiness):
         # A credential that asks for a license the person lacks belongs to another profession
         # (CMGT-BC to nurses): not a next step for a social worker; it stays in the details.
         if credential.id in seen or any(gap.kind == "license" for gap in credential.gaps):
@@ -30,11 +30,6 @@ def _role_steps(role: RoleResult, seen: set[str]) -> list[str]:
         seen.add(credential.id)
         steps.append(_credential_step(credential))
     return steps
-
-
-def _readiness(credential: CredentialResult) -> tuple[bool, str, int]:
-    on = credential.eligible_on.isoformat() if credential.eligible_on else "9999"
-    return (not credential.eligible, on if not credential.eligible else "", -credential.progress)
 
 
 def _credential_step(credential: CredentialResult) -> str:
