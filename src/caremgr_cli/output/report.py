@@ -28,9 +28,10 @@ def print_report(
     *,
     plain: bool = False,
     answers: list[tuple[str, str]] | None = None,
+    links: bool = False,
 ) -> None:
     """The whole page. `answers` (short name, answer) are listed when given: an export says
-    what the results were worked out from."""
+    what the results were worked out from. `links` makes the sources' addresses links."""
     say = console.print
     index = SourceIndex(catalog)
     say(literal(f"Results as of {result.as_of.isoformat()}" + (f" for {result.id}" if result.id else ""), "bold"))
@@ -60,7 +61,7 @@ def print_report(
     _print_details(console, catalog, result, index)
     say()
     say(literal(result.disclaimer))
-    print_sources(console, index, links=answers is not None)
+    print_sources(console, index, links=links)
 
 
 def _print_details(console: Console, catalog: Catalog, result: Result, index: SourceIndex) -> None:
@@ -94,7 +95,7 @@ def render_export(catalog: Catalog, result: Result, answers: list[tuple[str, str
         record=True, file=io.StringIO(), width=width, height=50, highlight=False, emoji=False,
         force_terminal=kind != "text", color_system="truecolor" if kind != "text" else None,
     )  # fmt: skip
-    print_report(console, catalog, result, plain=kind == "text", answers=answers)
+    print_report(console, catalog, result, plain=kind == "text", answers=answers, links=kind == "html")
     title = f"caremgr results as of {result.as_of.isoformat()}"
     if kind == "html":
         return console.export_html()
