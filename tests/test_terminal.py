@@ -235,3 +235,16 @@ def test_quiz_answers_json_in_a_terminal() -> None:
     assert status == 0
     document = json.loads(output.replace("\r\n", "\n"))
     assert (document["id"], document["as_of"]) == ("ana", "2026-11-28")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["show", "ncm"], ["compare", "case", "care"], ["schema", "roles"]])
+def test_a_reader_that_goes_away_ends_the_command_quietly_with_0(args: list[str]) -> None:
+    import subprocess
+
+    # `caremgr show ncm | head -1`: here the reader is gone before the first write.
+    child = subprocess.Popen([CAREMGR, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None
+    child.stdout.close()
+    _, errors = child.communicate(timeout=20)
+    assert (child.returncode, errors) == (0, b"")

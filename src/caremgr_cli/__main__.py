@@ -39,10 +39,9 @@ def _flush() -> None:
     try:
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (`| head -1`): it has what it wanted
-        import os
+        from .errors import reader_gone
 
-        # What is left goes nowhere, so that Python's own flush at exit cannot fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reader_gone()
     except OSError as error:
         from .errors import output_failed, report
 

@@ -67,6 +67,14 @@ def output_failed(error: OSError) -> UserError:
     return UserError([f"caremgr: cannot write the output: {error.strerror or error}"])
 
 
+def reader_gone() -> None:
+    """The reader of stdout went away (`| head -1`): it has what it wanted. What is still
+    buffered goes nowhere, so that no later flush (Python's at exit included) fails again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 class Stopped(Exception):
     """A signal asked the program to stop (SIGTERM, SIGHUP): it ends as the shell expects."""
 

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from caremgr_cli import __version__
-from caremgr_cli.errors import OUTPUT_ERRORS, output_failed, report
+from caremgr_cli.errors import OUTPUT_ERRORS, output_failed, reader_gone, report
 
 from . import compare, quiz, roles, schema, score, show, summary, validate
 from .common import RolesOption
@@ -25,11 +25,7 @@ class _Group(TyperGroup):
             sys.stdout.flush()  # a full disk shows here, while we can still say so
             return result
         except BrokenPipeError:
-            # The reader went away (`| head -1`): it has all it wanted, so end quietly and well.
-            # What is still buffered goes nowhere, so that Python's flush at exit cannot fail.
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            reader_gone()  # `| head -1` has all it wanted: end quietly and well
             raise typer.Exit(0) from None
         except OSError as error:
             if error.errno not in OUTPUT_ERRORS:

@@ -92,10 +92,9 @@ def quiet_console(**options: Any) -> Console:
 
     class QuietConsole(Console):
         def on_broken_pipe(self) -> None:
-            import os
-            import sys
+            from caremgr_cli.errors import reader_gone
 
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            reader_gone()
             raise SystemExit(0)
 
     return QuietConsole(**options)
