@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,12 @@ def test_role_completion_from_a_warm_cache_needs_no_models_yaml_or_rich() -> Non
     env = {"_CAREMGR_COMPLETE": "complete_bash", "COMP_WORDS": "caremgr compare ca", "COMP_CWORD": "2"}
     loaded_modules([], env)
     assert heavy_in(loaded_modules([], env)) == []
+
+
+def test_quiz_json_draws_nothing_so_loads_no_rich(tmp_path: Path) -> None:
+    answers = tmp_path / "a.json"
+    answers.write_text("{}")
+    args = ["quiz", "--answers", str(answers), "--json"]
+    modules = loaded_modules(args)
+    assert "caremgr_cli.catalog.models" in modules  # the probe saw the command run
+    assert [m for m in modules if m == "rich" or m.startswith("rich.")] == []

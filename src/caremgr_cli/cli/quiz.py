@@ -74,7 +74,6 @@ def quiz_command(
     catalog = load_catalog(ctx)
     from caremgr_cli.answers.documents import load_answers, validate_answers
     from caremgr_cli.answers.model import answers_model
-    from caremgr_cli.answers.questionnaire import advice_changes
     from caremgr_cli.engine.score import compile_catalog
 
     model = answers_model(catalog)
@@ -83,6 +82,8 @@ def quiz_command(
     if answers_file is not None:
         document, answers = load_answers(answers_file, model, catalog)
     if interactive:
+        from caremgr_cli.answers.questionnaire import advice_changes
+
         document = _ask_questions(
             catalog, model, document, ask_missing, advice_changes(catalog, model, engine, today), save_path
         )
@@ -107,8 +108,6 @@ def quiz_command(
 
 
 def _check_options(answers_file: str | None, ask_missing: bool, save: str | None, export: str | None) -> None:
-    from caremgr_cli.output.report import EXPORT_FORMATS, export_format
-
     if ask_missing and answers_file is None:
         raise UserError(["caremgr: --ask-missing needs --answers FILE"], ExitCode.USAGE)
     if ask_missing and answers_file == "-":
@@ -116,16 +115,23 @@ def _check_options(answers_file: str | None, ask_missing: bool, save: str | None
     if save is not None and save == "-":
         # stdout holds the results: answers mixed into them would break both.
         raise UserError(["caremgr: --save needs a file name; '-' (stdout) is where the results go"], ExitCode.USAGE)
-    if export is not None and export_format(Path(export)) is None:
-        kinds = ", ".join(EXPORT_FORMATS)
-        raise UserError(
-            [f"caremgr: --export writes {kinds} files, told by the name's ending; not '{printable(str(export))}'"],
-            ExitCode.USAGE,
-        )
+    if export is not None:
+        _check_export(export)
     for option, name in (("--save", save), ("--export", export)):
         problem = None if name is None else _not_a_file_name(name)
         if problem:  # said now, not after every question is answered
             raise UserError([f"caremgr: {option} needs a file name; {problem}"], ExitCode.USAGE)
+
+
+def _check_export(name: str) -> None:
+    from caremgr_cli.output.report import EXPORT_FORMATS, export_format  # rich: only for an export
+
+    if export_format(Path(name)) is None:
+        kinds = ", ".join(EXPORT_FORMATS)
+        raise UserError(
+            [f"caremgr: --export writes {kinds} files, told by the name's ending; not '{printable(name)}'"],
+            ExitCode.USAGE,
+        )
 
 
 def _not_a_file_name(name: str) -> str | None:
